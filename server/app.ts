@@ -1,0 +1,152 @@
+/**
+ * Builds the Express application (no listen: tests import it). Order matters: request id and
+ * logging first, then security headers, parsers, the API, the client, and last the 404 and error
+ * handlers that answer everything as problem+json.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { Logger } from './lib/logger.js';
+import { createMetrics } from './lib/metrics.js';
+import { generateOpenApiDocument } from './lib/openapi.js';
+import { errorHandler, notFoundHandler, sendProblem } from './lib/problem.js';
+import { apiDocsRouter } from './lib/api-docs.js';
+import { referenceRouter } from './modules/reference/reference.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  /** Resolves when the database answers a ping; rejects otherwise. */
+  pingDatabase: () => Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The built client, wherever the server runs from (tsx on sources, or node on dist/server). */
+export const clientDist = [path.resolve(here, '../client'), path.resolve(here, '../dist/client')].find((dir) =>
+  fs.existsSync(path.join(dir, 'index.html')),
+);
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function createApp(deps: AppDeps) {
+  const { config, logger } = deps;
+  const app = express();
+  const metrics = createMetrics();
+  const version = process.env.npm_package_version ?? '0.1.0';
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'extended');
+
+  app.use(
+    pinoHttp({
+      logger,
+      // Trust a caller's request id only when it looks like one; otherwise make our own.
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(metrics.middleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          // React sets style attributes (progress bars, crop boxes); no inline scripts are allowed.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'blob:'],
+          'connect-src': ["'self'"],
+          'font-src': ["'self'", 'data:'],
+          'object-src': ["'none'"],
+          'frame-ancestors': ["'none'"],
+          'form-action': ["'self'"],
+          'base-uri': ["'self'"],
+          'upgrade-insecure-requests': config.production ? [] : null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: config.production,
+    }),
+  );
+  app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  // Operations, outside /api/v1.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (req, res) => {
+    try {
+      await withTimeout(deps.pingDatabase(), 2000);
+      res.json({ status: 'ready' });
+    } catch (err) {
+      req.log.warn({ err }, 'readiness check failed');
+      sendProblem(res, { status: 503, code: 'database_unreachable', detail: 'The database is not reachable.' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+  api.use(referenceRouter());
+  app.use('/api/v1', api);
+
+  // The document is generated once, after every module has declared its routes.
+  let openapi: ReturnType<typeof generateOpenApiDocument> | undefined;
+  app.get('/api/openapi.json', (_req, res) => {
+    openapi ??= generateOpenApiDocument(version);
+    res.json(openapi);
+  });
+  app.use('/api/docs', apiDocsRouter());
+  app.use('/api', notFoundHandler);
+
+  if (config.serveClient && clientDist) {
+    app.use(express.static(clientDist, { index: false, maxAge: '1h', setHeaders: cacheHashedAssets }));
+    // Client-side routes: any other GET that wants HTML gets the app shell.
+    app.get(/^\/(?!api\/|media\/).*/, (req: Request, res: Response, next) => {
+      if (!req.accepts('html')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(clientDist, 'index.html'));
+    });
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler({ production: config.production }));
+  return app;
+}
+
+/** Vite fingerprints files under /assets: they never change, so browsers may keep them for a year. */
+function cacheHashedAssets(res: Response, filePath: string) {
+  if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
