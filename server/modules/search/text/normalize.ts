@@ -5,7 +5,6 @@
  */
 
 // Arabic tashkeel (fathatan … sukun, and the small marks up to U+065F) and the superscript alef.
-// eslint-disable-next-line no-misleading-character-class -- a class of combining marks on purpose
 const ARABIC_MARKS = /[\u064B-\u065F\u0670\u06D6-\u06ED]/g;
 const TATWEEL = /\u0640/g;
 // Latin combining marks left by NFD (accents, cedilla, dot below of Amazigh ḥ ṛ ṣ ṭ ẓ).
