@@ -1,0 +1,271 @@
+/**
+ * One collection: reads through the query planner, and writes that keep documents and index
+ * entries consistent. Write methods must run inside a Storage transaction; the command layer
+ * decides the transaction boundaries (one per command, a savepoint per document).
+ */
+import { ObjectId, serialize, type Document } from 'bson';
+import { Query } from 'mingo';
+import type { Storage } from './storage.js';
+import { decodeDoc } from './storage.js';
+import { Index, planQuery, pathValues, type Plan } from './indexes.js';
+import { encodeValue } from './key-encoding.js';
+import { StoreError, Codes, notSupported } from './errors.js';
+import { MAX_BSON_OBJECT_SIZE } from './wire.js';
+import { formatValue } from './format.js';
+
+export interface Row {
+  rid: number;
+  data: Buffer;
+  doc: Document;
+}
+
+export interface FindOptions {
+  sort?: Document;
+  skip?: number;
+  limit?: number;
+  projection?: Document;
+}
+
+export interface ScanStats {
+  plan: Plan | undefined;
+  keysExamined: number;
+  docsExamined: number;
+}
+
+export const mingoOptions = { idKey: '_id' } as const;
+
+const UNSUPPORTED_QUERY_OPERATORS = new Set(['$text', '$where', '$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$function', '$accumulator']);
+
+/** Refuses query operators the store cannot evaluate faithfully. */
+export function assertSupportedFilter(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const v of value) assertSupportedFilter(v);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || '_bsontype' in value || value instanceof Date || value instanceof RegExp) return;
+  for (const [k, v] of Object.entries(value as Document)) {
+    if (UNSUPPORTED_QUERY_OPERATORS.has(k)) throw notSupported(`the ${k} operator`);
+    assertSupportedFilter(v);
+  }
+}
+
+export function compileFilter(filter: Document | undefined): Query | undefined {
+  if (!filter || Object.keys(filter).length === 0) return undefined;
+  assertSupportedFilter(filter);
+  return new Query(filter, mingoOptions);
+}
+
+export class Collection {
+  indexes: Index[] = [];
+
+  constructor(
+    private readonly storage: Storage,
+    readonly id: number,
+    readonly db: string,
+    public name: string,
+    readonly options: Document,
+  ) {}
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  /** Documents matching `filter`, in index order when an index is used, else natural order. */
+  match(filter: Document | undefined, stats?: ScanStats): Row[] {
+    const query = compileFilter(filter);
+    const plan = filter ? planQuery(filter, this.indexes) : undefined;
+    if (stats) stats.plan = plan;
+    const out: Row[] = [];
+    const consider = (rid: number, data: Buffer) => {
+      if (stats) stats.docsExamined++;
+      const doc = decodeDoc(data);
+      if (!query || query.test(doc)) out.push({ rid, data, doc });
+    };
+    const s = this.storage.stmt;
+    if (!plan) {
+      for (const r of s.scan.iterate(this.id) as Iterable<{ rid: number; data: Buffer }>) consider(r.rid, r.data);
+    } else if (plan.index === '_id') {
+      for (const range of plan.ranges) {
+        const rows = this.storage.db
+          .prepare('SELECT rid, data FROM docs WHERE coll = ? AND idkey >= ? AND idkey < ? ORDER BY idkey')
+          .all(this.id, range.lo, range.hi) as Array<{ rid: number; data: Buffer }>;
+        if (stats) stats.keysExamined += rows.length;
+        for (const r of rows) consider(r.rid, r.data);
+      }
+    } else {
+      const seen = new Set<number>();
+      for (const range of plan.ranges) {
+        const rids = s.range.all(plan.index.id, range.lo, range.hi) as Array<{ rid: number }>;
+        if (stats) stats.keysExamined += rids.length;
+        for (const { rid } of rids) {
+          if (seen.has(rid)) continue;
+          seen.add(rid);
+          const r = s.docByRid.get(rid) as { rid: number; data: Buffer } | undefined;
+          if (r) consider(r.rid, r.data);
+        }
+      }
+    }
+    return out;
+  }
+
+  find(filter: Document | undefined, opts: FindOptions = {}, stats?: ScanStats): Document[] {
+    let rows = this.match(filter, stats);
+    if (opts.sort && Object.keys(opts.sort).length) rows = sortRows(rows, opts.sort);
+    const skip = opts.skip ?? 0;
+    const end = opts.limit ? skip + Math.abs(opts.limit) : undefined;
+    const docs = rows.slice(skip, end).map((r) => r.doc);
+    return project(docs, opts.projection, filter);
+  }
+
+  count(): number {
+    return (this.storage.stmt.count.get(this.id) as { n: number }).n;
+  }
+
+  stats(): { count: number; size: number } {
+    const r = this.storage.stmt.dataSize.get(this.id) as { n: number; size: number };
+    return { count: r.n, size: r.size };
+  }
+
+  allDocs(): Document[] {
+    return this.match(undefined).map((r) => r.doc);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  insert(input: Document): Document {
+    const doc = withId(input);
+    validateId(doc._id);
+    const data = toBson(doc);
+    const s = this.storage.stmt;
+    const idkey = encodeValue(doc._id);
+    if (s.docById.get(this.id, idkey)) throw this.idDuplicate(doc._id);
+    const keys = this.indexes.map((ix) => ix.keysFor(doc));
+    this.checkUnique(keys, -1);
+    const rid = Number(s.insertDoc.run(this.id, idkey, data).lastInsertRowid);
+    keys.forEach((ks, i) => {
+      for (const k of ks) s.addKey.run(this.indexes[i]!.id, k.key, rid);
+    });
+    return doc;
+  }
+
+  /** Replaces a stored document; returns false when nothing changed. */
+  replace(row: Row, next: Document): boolean {
+    const data = toBson(next);
+    if (data.equals(row.data)) return false;
+    const s = this.storage.stmt;
+    const newKeys = this.indexes.map((ix) => ix.keysFor(next));
+    this.checkUnique(newKeys, row.rid);
+    const oldKeys = this.indexes.map((ix) => ix.keysFor(row.doc));
+    this.indexes.forEach((ix, i) => {
+      const before = new Set(oldKeys[i]!.map((k) => k.key.toString('hex')));
+      const after = new Set(newKeys[i]!.map((k) => k.key.toString('hex')));
+      for (const k of oldKeys[i]!) if (!after.has(k.key.toString('hex'))) s.removeKey.run(ix.id, k.key, row.rid);
+      for (const k of newKeys[i]!) if (!before.has(k.key.toString('hex'))) s.addKey.run(ix.id, k.key, row.rid);
+    });
+    s.updateDoc.run(encodeValue(next._id), data, row.rid);
+    row.data = data;
+    row.doc = next;
+    return true;
+  }
+
+  remove(row: Row): void {
+    const s = this.storage.stmt;
+    for (const ix of this.indexes) for (const k of ix.keysFor(row.doc)) s.removeKey.run(ix.id, k.key, row.rid);
+    s.deleteDoc.run(row.rid);
+  }
+
+  private checkUnique(keys: Array<Array<{ key: Buffer; values: unknown[] }>>, rid: number): void {
+    keys.forEach((ks, i) => {
+      const ix = this.indexes[i]!;
+      if (!ix.unique) return;
+      for (const k of ks) {
+        if (this.storage.stmt.keyOwner.get(ix.id, k.key, rid)) throw ix.duplicateKeyError(this.ns, k.values);
+      }
+    });
+  }
+
+  idDuplicate(id: unknown): StoreError {
+    return new StoreError(
+      Codes.DuplicateKey,
+      `E11000 duplicate key error collection: ${this.ns} index: _id_ dup key: { _id: ${formatValue(id)} }`,
+      { keyPattern: { _id: 1 }, keyValue: { _id: id } },
+    );
+  }
+
+  /** Adds an index and fills it from existing documents; fails without side effects on duplicates. */
+  buildIndex(index: Index): void {
+    const s = this.storage.stmt;
+    for (const row of this.match(undefined)) {
+      for (const k of index.keysFor(row.doc)) {
+        if (index.unique && s.keyOwner.get(index.id, k.key, row.rid)) throw index.duplicateKeyError(this.ns, k.values);
+        s.addKey.run(index.id, k.key, row.rid);
+      }
+    }
+    this.indexes.push(index);
+  }
+}
+
+export function withId(doc: Document): Document {
+  if (doc._id !== undefined) return doc;
+  return { _id: new ObjectId(), ...doc };
+}
+
+function validateId(id: unknown): void {
+  if (Array.isArray(id)) throw new StoreError(Codes.BadValue, "can't use an array for _id");
+  if (id instanceof RegExp || (id as { _bsontype?: string })?._bsontype === 'BSONRegExp') {
+    throw new StoreError(Codes.BadValue, "can't use a regex for _id");
+  }
+}
+
+export function toBson(doc: Document): Buffer {
+  const data = serialize(doc, { checkKeys: false, ignoreUndefined: false });
+  if (data.length > MAX_BSON_OBJECT_SIZE) {
+    throw new StoreError(
+      Codes.BSONObjectTooLarge,
+      `object to insert too large. size in bytes: ${data.length}, max size: ${MAX_BSON_OBJECT_SIZE}`,
+    );
+  }
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Sorts in MongoDB's order: BSON type order, arrays by their smallest (asc) or largest (desc) element. */
+export function sortRows<R extends { doc: Document }>(rows: R[], sort: Document): R[] {
+  const fields = Object.entries(sort).map(([path, dir]) => {
+    if (dir && typeof dir === 'object') throw notSupported('sorting by $meta');
+    const n = Number(dir);
+    if (n !== 1 && n !== -1) throw new StoreError(Codes.BadValue, `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
+    return { path, dir: n };
+  });
+  const keyed = rows.map((row, i) => ({
+    row,
+    i,
+    keys: fields.map(({ path, dir }) => {
+      let best: Buffer | undefined;
+      for (const v of pathValues(row.doc, path)) {
+        const k = encodeValue(typeof v === 'symbol' ? null : v);
+        if (!best || (dir > 0 ? Buffer.compare(k, best) < 0 : Buffer.compare(k, best) > 0)) best = k;
+      }
+      return best!;
+    }),
+  }));
+  keyed.sort((a, b) => {
+    for (let f = 0; f < fields.length; f++) {
+      const c = Buffer.compare(a.keys[f]!, b.keys[f]!);
+      if (c !== 0) return c * fields[f]!.dir;
+    }
+    return a.i - b.i;
+  });
+  return keyed.map((k) => k.row);
+}
+
+export function project(docs: Document[], projection: Document | undefined, filter: Document | undefined): Document[] {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  for (const v of Object.values(projection)) {
+    if (v && typeof v === 'object' && '$meta' in (v as Document)) throw notSupported('$meta projections');
+  }
+  const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
+  const query = new Query(positional && filter ? filter : {}, mingoOptions);
+  return query.find<Document>(docs, projection).all();
+}
