@@ -17,6 +17,8 @@ import { generateOpenApiDocument } from './lib/openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './lib/problem.js';
 import { apiDocsRouter } from './lib/api-docs.js';
 import { referenceRouter } from './modules/reference/reference.routes.js';
+import { accountsRouter } from './modules/accounts/accounts.routes.js';
+import { createAuthentication } from './modules/accounts/authentication.js';
 
 export interface AppDeps {
   config: Config;
@@ -102,8 +104,13 @@ export function createApp(deps: AppDeps) {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  // Session or bearer token for the API and media; CSRF checked on the API before any module.
+  const auth = createAuthentication(config);
+  app.use(['/api/v1', '/media'], auth.authenticate);
   const api = express.Router();
+  api.use(auth.csrfProtection);
   api.use(referenceRouter());
+  api.use(accountsRouter(auth));
   app.use('/api/v1', api);
 
   // The document is generated once, after every module has declared its routes.

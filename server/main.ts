@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { createLogger } from './lib/logger.js';
+import { ensureFirstAdmin } from './modules/accounts/accounts.service.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -24,6 +25,7 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const db = await connectDatabase(config, logger);
+  await ensureFirstAdmin(config, logger);
   const app = createApp({ config, logger, pingDatabase: db.ping });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
