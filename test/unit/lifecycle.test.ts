@@ -197,6 +197,8 @@ describe('lifecycle table (server/modules/lifecycle/lifecycle.ts)', () => {
       const rec2 = record('collective_mark', 'published', { oppositionEndsAt: new Date('2020-01-01') });
       assert.equal(refusedAs(plan(rec2, 'register', ADMIN)), 'forbidden');
       assert.equal(refusedAs(plan(rec2, 'register', EXAMINER)), 'forbidden');
+      assert.equal(okTo(plan(rec2, 'register', SYSTEM)), 'registered');
+      assert.equal(refusedAs(plan(record('collective_mark', 'substantive_review'), 'approve', SYSTEM)), 'forbidden');
     });
 
     it('When the role is wrong and the state is wrong too, then the role is reported first (403 before 409)', () => {
