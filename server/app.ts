@@ -18,6 +18,8 @@ import { errorHandler, notFoundHandler, sendProblem } from './lib/problem.js';
 import { apiDocsRouter } from './lib/api-docs.js';
 import { referenceRouter } from './modules/reference/reference.routes.js';
 import { accountsRouter } from './modules/accounts/accounts.routes.js';
+import { applicationsRouter } from './modules/applications/applications.routes.js';
+import { mediaRouter } from './modules/media/media.routes.js';
 import { createAuthentication } from './modules/accounts/authentication.js';
 
 export interface AppDeps {
@@ -111,6 +113,8 @@ export function createApp(deps: AppDeps) {
   api.use(auth.csrfProtection);
   api.use(referenceRouter());
   api.use(accountsRouter(auth));
+  api.use(applicationsRouter(deps));
+  api.use(mediaRouter(deps));
   app.use('/api/v1', api);
 
   // The document is generated once, after every module has declared its routes.
