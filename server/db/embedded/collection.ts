@@ -4,10 +4,10 @@
  * decides the transaction boundaries (one per command, a savepoint per document).
  */
 import { ObjectId, serialize, type Document } from 'bson';
-import { Query } from 'mingo';
+import { Query, mingoOptions } from './mingo-context.js';
 import type { Storage } from './storage.js';
 import { decodeDoc } from './storage.js';
-import { Index, planQuery, pathValues, type Plan } from './indexes.js';
+import { Index, planQuery, pathValues, isPlainObject, type Plan } from './indexes.js';
 import { encodeValue } from './key-encoding.js';
 import { StoreError, Codes, notSupported } from './errors.js';
 import { MAX_BSON_OBJECT_SIZE } from './wire.js';
@@ -32,7 +32,7 @@ export interface ScanStats {
   docsExamined: number;
 }
 
-export const mingoOptions = { idKey: '_id' } as const;
+export { mingoOptions };
 
 const UNSUPPORTED_QUERY_OPERATORS = new Set(['$text', '$where', '$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$function', '$accumulator']);
 
@@ -52,7 +52,7 @@ export function assertSupportedFilter(value: unknown): void {
 export function compileFilter(filter: Document | undefined): Query | undefined {
   if (!filter || Object.keys(filter).length === 0) return undefined;
   assertSupportedFilter(filter);
-  return new Query(filter, mingoOptions);
+  return new Query(filter);
 }
 
 export class Collection {
@@ -214,6 +214,10 @@ export function withId(doc: Document): Document {
 
 function validateId(id: unknown): void {
   if (Array.isArray(id)) throw new StoreError(Codes.BadValue, "can't use an array for _id");
+  if (isPlainObject(id)) {
+    const bad = Object.keys(id).find((k) => k.startsWith('$'));
+    if (bad) throw new StoreError(Codes.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${bad} is not valid for storage.`);
+  }
   if (id instanceof RegExp || (id as { _bsontype?: string })?._bsontype === 'BSONRegExp') {
     throw new StoreError(Codes.BadValue, "can't use a regex for _id");
   }
@@ -266,6 +270,6 @@ export function project(docs: Document[], projection: Document | undefined, filt
     if (v && typeof v === 'object' && '$meta' in (v as Document)) throw notSupported('$meta projections');
   }
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
-  const query = new Query(positional && filter ? filter : {}, mingoOptions);
+  const query = new Query(positional && filter ? filter : {});
   return query.find<Document>(docs, projection).all();
 }

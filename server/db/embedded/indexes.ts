@@ -8,7 +8,7 @@
  * not used for planning.
  */
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import { Query } from './mingo-context.js';
 import { encodeValue, encodeKey, prefixEnd, typeBracket, T } from './key-encoding.js';
 import { StoreError, Codes, notSupported } from './errors.js';
 import { formatValue } from './format.js';
@@ -38,7 +38,7 @@ export class Index {
   ) {
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((f) => Number(spec.key[f]) || 1);
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, { idKey: '_id' }) : undefined;
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
     this.multikey = multikey;
   }
 

@@ -4,11 +4,11 @@
  * $setOnInsert, validation of operators and replacement documents).
  */
 import { deserialize, serialize, type Document } from 'bson';
-import { update as mingoUpdate, Aggregator } from 'mingo';
+import { update as mingoUpdate } from 'mingo';
+import { Aggregator } from './mingo-context.js';
 import { isEqual } from 'mingo/util';
 import { StoreError, Codes, notSupported } from './errors.js';
 import { isPlainObject } from './indexes.js';
-import { mingoOptions } from './collection.js';
 
 const OPERATORS = new Set([
   '$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
@@ -89,8 +89,10 @@ interface ApplyOptions {
 export function applyUpdate(doc: Document, u: UpdateSpec, opts: ApplyOptions = {}): Document {
   let next: Document;
   if (Array.isArray(u)) {
-    const out = new Aggregator(u, mingoOptions).run([cloneDoc(doc)]);
-    next = out[0] as Document;
+    const out = new Aggregator(u).run([cloneDoc(doc)]);
+    next = (out[0] as Document | undefined) ?? {};
+    // A pipeline that drops _id (e.g. $replaceRoot) keeps the original, as in MongoDB.
+    if (next._id === undefined && doc._id !== undefined) next = { _id: doc._id, ...next };
   } else if (isOperatorUpdate(u)) {
     next = cloneDoc(doc);
     const { $setOnInsert, ...ops } = u as Document;

@@ -1,9 +1,9 @@
 /** Catalog and introspection commands: collections, databases, indexes, stats, explain. */
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import { Query } from '../mingo-context.js';
 import { StoreError, Codes, notSupported } from '../errors.js';
 import { collectionName } from '../engine.js';
-import { mingoOptions, type ScanStats } from '../collection.js';
+import type { ScanStats } from '../collection.js';
 import { isPlainObject } from '../indexes.js';
 import { runFind, runCount, runDistinct } from './reads.js';
 import { explainAggregate, queryPlanner } from './aggregate.js';
@@ -51,7 +51,7 @@ const listCollections: Handler = (cmd, ctx) => {
     info: { readOnly: false },
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
-  const filter = isPlainObject(cmd.filter) && Object.keys(cmd.filter).length ? new Query(cmd.filter, mingoOptions) : undefined;
+  const filter = isPlainObject(cmd.filter) && Object.keys(cmd.filter).length ? new Query(cmd.filter) : undefined;
   let docs: Document[] = filter ? infos.filter((i) => filter.test(i)) : infos;
   if (cmd.nameOnly) docs = docs.map((d) => ({ name: d.name, type: d.type }));
   return cursorReply(ctx, `${ctx.db}.$cmd.listCollections`, docs, cmd);
@@ -62,7 +62,7 @@ const listDatabases: Handler = (cmd, ctx) => {
     const size = ctx.engine.catalog.list(name).reduce((n, c) => n + c.stats().size, 0);
     return { name, sizeOnDisk: size, empty: size === 0 };
   });
-  const filter = isPlainObject(cmd.filter) && Object.keys(cmd.filter).length ? new Query(cmd.filter, mingoOptions) : undefined;
+  const filter = isPlainObject(cmd.filter) && Object.keys(cmd.filter).length ? new Query(cmd.filter) : undefined;
   let databases: Document[] = filter ? all.filter((d) => filter.test(d)) : all;
   if (cmd.nameOnly) databases = databases.map((d) => ({ name: d.name }));
   return { databases, totalSize: all.reduce((n, d) => n + d.sizeOnDisk, 0), totalSizeMb: 0, ok: 1 };

@@ -5,9 +5,9 @@
  * server internals are refused.
  */
 import type { Document } from 'bson';
-import { Aggregator } from 'mingo';
+import { Aggregator } from '../mingo-context.js';
 import { StoreError, Codes, notSupported } from '../errors.js';
-import { mingoOptions, assertSupportedFilter, type ScanStats } from '../collection.js';
+import { assertSupportedFilter, type ScanStats } from '../collection.js';
 import { assertNoCollation } from '../update.js';
 import { isPlainObject } from '../indexes.js';
 import { checkHint } from './reads.js';
@@ -79,7 +79,6 @@ export function runAggregate(cmd: Document, ctx: CommandContext, stats?: ScanSta
     pipeline = pipeline.slice(0, -1);
   }
   const agg = new Aggregator(pipeline, {
-    ...mingoOptions,
     variables: isPlainObject(cmd.let) ? cmd.let : undefined,
     collectionResolver: (name: string) => engine.collection(db, name)?.allDocs() ?? [],
   });

@@ -66,6 +66,8 @@ interface UpdateResult {
 /** Applies one update statement; shared by update and bulk paths. */
 function updateOne(ctx: CommandContext, name: string, stmt: Document): UpdateResult {
   assertNoCollation(stmt);
+  // MongoDB 7.0 (the version the store reports) has no `sort` on update statements; 8.0 added it.
+  if (stmt.sort !== undefined) throw new StoreError(40415, "BSON field 'update.updates.sort' is an unknown field.");
   const q = optionalFilter(stmt.q, 'q') ?? {};
   const u = validateUpdate(stmt.u) as UpdateSpec;
   const multi = Boolean(stmt.multi);
@@ -76,10 +78,7 @@ function updateOne(ctx: CommandContext, name: string, stmt: Document): UpdateRes
   let coll = ctx.engine.collection(ctx.db, name);
   checkHint(coll, stmt.hint);
   let rows: Row[] = coll ? coll.match(q) : [];
-  if (!multi) {
-    if (stmt.sort && isPlainObject(stmt.sort)) rows = sortRows(rows, stmt.sort);
-    rows = rows.slice(0, 1);
-  }
+  if (!multi) rows = rows.slice(0, 1);
   let nModified = 0;
   for (const row of rows) {
     const next = applyUpdate(row.doc, u, { arrayFilters, filter: q });
