@@ -17,6 +17,7 @@ import { createHmac } from 'node:crypto';
 import { doubleCsrf } from 'csrf-csrf';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import session from 'express-session';
+import type { Collection, Document, UpdateOptions } from 'mongodb';
 import mongoose from 'mongoose';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
@@ -101,14 +102,16 @@ export function createAuthentication(config: Config): Authentication {
     sessionMiddleware ??= session({
       name: names.session,
       secret: config.sessionSecret,
-      store: MongoStore.create({
-        client: mongoose.connection.getClient(),
-        dbName: mongoose.connection.db!.databaseName,
-        collectionName: 'sessions',
-        stringify: false,
-        ttl: Math.ceil(config.sessionIdleMs / 1000),
-        autoRemove: 'native',
-      }),
+      store: withoutUnchangedIdInSet(
+        MongoStore.create({
+          client: mongoose.connection.getClient(),
+          dbName: mongoose.connection.db!.databaseName,
+          collectionName: 'sessions',
+          stringify: false,
+          ttl: Math.ceil(config.sessionIdleMs / 1000),
+          autoRemove: 'native',
+        }),
+      ),
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -204,6 +207,36 @@ export function createAuthentication(config: Config): Authentication {
     });
 
   return { authenticate, csrfProtection, issueCsrfToken, logIn, startSession, logOut, cookieNames: names };
+}
+
+/**
+ * TEMPORARY workaround, to remove once the embedded store accepts it: connect-mongo saves with
+ * updateOne({_id: sid}, {$set: {_id: sid, ...}}, {upsert: true}). MongoDB allows setting _id to
+ * its unchanged value; the embedded store (through mingo's update) refuses it. Dropping the
+ * unchanged _id from $set means the same thing to MongoDB.
+ */
+function withoutUnchangedIdInSet(store: MongoStore): MongoStore {
+  const s = store as unknown as { collectionP: Promise<Collection> };
+  s.collectionP = s.collectionP.then(
+    (collection) =>
+      new Proxy(collection, {
+        get(target, prop) {
+          if (prop === 'updateOne') {
+            return (filter: Document, update: Document, options?: UpdateOptions) => {
+              const set = update.$set as Document | undefined;
+              if (set && '_id' in set && set._id === filter._id) {
+                const { _id, ...rest } = set;
+                update = { ...update, $set: rest };
+              }
+              return target.updateOne(filter, update, options);
+            };
+          }
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+  );
+  return store;
 }
 
 function runChain(chain: RequestHandler[], req: Request, res: Response, done: (err?: unknown) => void) {

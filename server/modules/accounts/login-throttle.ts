@@ -57,7 +57,7 @@ export async function recordFailure(key: ThrottleKey, now: Date): Promise<void> 
       $setOnInsert: { windowStartedAt: now },
       $set: { expiresAt: new Date(now.getTime() + WINDOW_MS + LOCK_MS) },
     },
-    { upsert: true, new: true, lean: true },
+    { upsert: true, returnDocument: 'after', lean: true },
   );
   if (doc && doc.failures >= key.limit && !(doc.lockedUntil && doc.lockedUntil > now)) {
     // The lock starts a fresh count: after it ends, another full window of tries.
