@@ -1,27 +1,32 @@
 /**
- * The watermark laid over publicly shown display images: "NAQSH · نقش" repeated on a diagonal
- * band pattern. Rendered by librsvg inside sharp; DejaVu Sans (installed with the system) has
+ * The watermark laid over publicly shown display images: "NAQSH · نقش" on a diagonal, repeated
+ * as a tile over the whole image. The tile is rendered by librsvg once per size and cached (text
+ * rendering costs more than the composite itself). DejaVu Sans, installed with the system, has
  * Arabic glyphs and pango shapes them, so the Arabic word comes out joined, right to left.
  */
+import sharp from 'sharp';
+
 export const WATERMARK_TEXT = 'NAQSH · نقش';
 
-export function watermarkSvg(width: number, height: number): Buffer {
-  const fontSize = Math.max(12, Math.round(Math.min(width, height) / 14));
-  const stepX = fontSize * 9;
-  const stepY = fontSize * 4;
-  const rows: string[] = [];
-  // Cover a square larger than the image so the rotated pattern leaves no empty corners.
-  const span = Math.ceil(Math.hypot(width, height));
-  for (let y = -span / 2, row = 0; y < span; y += stepY, row++) {
-    for (let x = -span / 2 + (row % 2) * (stepX / 2); x < span; x += stepX) {
-      rows.push(`<text x="${Math.round(x)}" y="${Math.round(y)}">${WATERMARK_TEXT}</text>`);
-    }
+const tiles = new Map<number, Promise<Buffer>>();
+
+/** A PNG tile sized for an image whose shorter side is `shortSide` pixels. */
+export function watermarkTile(shortSide: number): Promise<Buffer> {
+  // Sizes in steps of 8 px keep the cache small (display images are mostly 1600 px wide).
+  const fontSize = Math.max(8, Math.round(shortSide / 16 / 8) * 8);
+  let tile = tiles.get(fontSize);
+  if (!tile) {
+    const w = fontSize * 12;
+    const h = fontSize * 7;
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
+      `<text x="${w / 2}" y="${h / 2}" text-anchor="middle" dominant-baseline="middle" transform="rotate(-25 ${w / 2} ${h / 2})" ` +
+      `font-family="DejaVu Sans, sans-serif" font-weight="bold" font-size="${fontSize}" fill="#ffffff" fill-opacity="0.45" ` +
+      `stroke="#000000" stroke-opacity="0.25" stroke-width="${Math.max(1, fontSize / 24)}">${WATERMARK_TEXT}</text></svg>`;
+    tile = sharp(Buffer.from(svg)).png().toBuffer();
+    tile.catch(() => tiles.delete(fontSize));
+    if (tiles.size > 64) tiles.clear();
+    tiles.set(fontSize, tile);
   }
-  return Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-      `<g transform="rotate(-30 ${width / 2} ${height / 2})" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" ` +
-      `font-weight="bold" fill="#ffffff" fill-opacity="0.38" stroke="#000000" stroke-opacity="0.22" stroke-width="${Math.max(1, fontSize / 24)}">` +
-      rows.join('') +
-      `</g></svg>`,
-  );
+  return tile;
 }
