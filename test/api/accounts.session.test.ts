@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { API, anonymousAgent, createActor, DEFAULT_PASSWORD, uniqueEmail } from '../support/actors.js';
+import { createTestApp } from '../support/app.js';
+import { resetDatabase } from '../support/db.js';
+
+const setCookies = (res: request.Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+const cookieNamed = (res: request.Response, name: string) => setCookies(res).find((c) => c.startsWith(`${name}=`));
+const sessions = () => mongoose.connection.db!.collection<{ _id: string; session: Record<string, unknown>; expires: Date }>('sessions');
+
+describe('accounts: sessions and CSRF', () => {
+  const { app, config } = createTestApp();
+  beforeEach(resetDatabase);
+
+  describe('the session cookie', () => {
+    it('When a user signs in, then the cookie is HttpOnly, SameSite=Lax, expiring after the idle lifetime', async () => {
+      const actor = await createActor(app, 'artisan');
+      const res = await actor.agent.get(`${API}/auth/me`).expect(200);
+      const cookie = cookieNamed(res, 'naqsh.sid');
+      assert.ok(cookie, 'each answer renews the cookie (rolling idle timeout)');
+      assert.match(cookie, /; HttpOnly/i);
+      assert.match(cookie, /; SameSite=Lax/i);
+      const expires = Date.parse(/; Expires=([^;]+)/i.exec(cookie)?.[1] ?? '');
+      assert.ok(Math.abs(expires - (Date.now() + config.sessionIdleMs)) < 60_000, `expires ${new Date(expires).toISOString()}`);
+      assert.doesNotMatch(cookie, /; Secure/i); // plain HTTP in tests
+    });
+
+    it('When in production behind an HTTPS proxy, then the cookies are Secure and __Host- prefixed', async () => {
+      const prod = createTestApp({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: '1' }).app;
+      const res = await request(prod).get(`${API}/auth/csrf`).set('X-Forwarded-Proto', 'https').expect(200);
+      const session = cookieNamed(res, '__Host-naqsh.sid');
+      assert.ok(session, setCookies(res).join(' | '));
+      assert.match(session, /; Secure/i);
+      assert.match(session, /; Path=\//);
+      assert.doesNotMatch(session, /; Domain=/i);
+      assert.match(cookieNamed(res, '__Host-naqsh.csrf') ?? '', /; Secure/i);
+      // Over plain HTTP a Secure cookie is never sent.
+      const plain = await request(prod).get(`${API}/auth/csrf`).expect(200);
+      assert.equal(cookieNamed(plain, '__Host-naqsh.sid'), undefined);
+    });
+
+    it('When a visitor signs in, then the session id changes and the old one is gone', async () => {
+      const actor = await createActor(app, 'artisan');
+      const agent = request.agent(app);
+      const before = await agent.get(`${API}/auth/csrf`).expect(200);
+      const anonymousCookie = cookieNamed(before, 'naqsh.sid')!.split(';')[0]!;
+      const login = await agent
+        .post(`${API}/auth/login`)
+        .set('X-CSRF-Token', before.body.csrfToken)
+        .send({ email: actor.email, password: actor.password })
+        .expect(200);
+      const signedInCookie = cookieNamed(login, 'naqsh.sid')!.split(';')[0]!;
+      assert.notEqual(signedInCookie, anonymousCookie);
+      assert.notEqual(login.body.csrfToken, before.body.csrfToken);
+      // Whoever knew the visitor's session id (fixation) is not signed in.
+      await request(app).get(`${API}/auth/me`).set('Cookie', anonymousCookie).expect(401);
+      await request(app).get(`${API}/auth/me`).set('Cookie', signedInCookie).expect(200);
+    });
+
+    it('When a user signs up, then the session id changes too', async () => {
+      const agent = request.agent(app);
+      const before = await agent.get(`${API}/auth/csrf`).expect(200);
+      const res = await agent
+        .post(`${API}/auth/register`)
+        .set('X-CSRF-Token', before.body.csrfToken)
+        .send({ email: uniqueEmail(), password: DEFAULT_PASSWORD, fullName: 'New Artisan', accountType: 'artisan' })
+        .expect(201);
+      assert.notEqual(cookieNamed(res, 'naqsh.sid')!.split(';')[0], cookieNamed(before, 'naqsh.sid')!.split(';')[0]);
+    });
+
+    it('When the session has been idle past its lifetime, then the user is signed out', async () => {
+      const actor = await createActor(app, 'artisan');
+      const fresh = await createActor(app, 'artisan');
+      await sessions().updateOne({ 'session.passport.user': actor.user.id }, { $set: { expires: new Date(Date.now() - 1000) } });
+      await actor.agent.get(`${API}/auth/me`).expect(401);
+      await fresh.agent.get(`${API}/auth/me`).expect(200);
+    });
+
+    it('When the sign-in is older than the absolute lifetime, then the user is signed out even if active', async () => {
+      const actor = await createActor(app, 'artisan');
+      const recent = await createActor(app, 'artisan');
+      const { modifiedCount } = await sessions().updateOne(
+        { 'session.passport.user': actor.user.id },
+        { $set: { 'session.loginAt': Date.now() - config.sessionAbsoluteMs - 1000 } },
+      );
+      assert.equal(modifiedCount, 1);
+      await sessions().updateOne(
+        { 'session.passport.user': recent.user.id },
+        { $set: { 'session.loginAt': Date.now() - config.sessionAbsoluteMs + 60_000 } },
+      );
+      await actor.agent.get(`${API}/auth/me`).expect(401);
+      await actor.agent.get(`${API}/auth/me`).expect(401);
+      await recent.agent.get(`${API}/auth/me`).expect(200);
+    });
+
+    it('When sessions are stored, then they hold no password and expire through a TTL index', async () => {
+      const actor = await createActor(app, 'artisan');
+      const doc = await sessions().findOne({ 'session.passport.user': actor.user.id });
+      assert.ok(doc && doc.expires instanceof Date);
+      assert.doesNotMatch(JSON.stringify(doc), /passwordHash|correct horse/);
+      const indexes = await sessions().indexes();
+      assert.ok(indexes.some((i) => i.key.expires === 1 && i.expireAfterSeconds === 0), JSON.stringify(indexes));
+    });
+  });
+
+  describe('CSRF (X-CSRF-Token, from GET /api/v1/auth/csrf)', () => {
+    async function signedInWithoutDefaultHeader() {
+      const actor = await createActor(app, 'artisan');
+      const agent = request.agent(app);
+      const csrf = await agent.get(`${API}/auth/csrf`).expect(200);
+      const login = await agent
+        .post(`${API}/auth/login`)
+        .set('X-CSRF-Token', csrf.body.csrfToken)
+        .send({ email: actor.email, password: actor.password })
+        .expect(200);
+      return { agent, oldToken: csrf.body.csrfToken as string, token: login.body.csrfToken as string };
+    }
+
+    it('When a signed-in request changes state without the header, then answers 403 problem+json', async () => {
+      const { agent, token } = await signedInWithoutDefaultHeader();
+      const res = await agent.post(`${API}/auth/tokens`).send({ name: 'script' }).expect(403);
+      assert.match(res.headers['content-type']!, /application\/problem\+json/);
+      assert.equal(res.body.code, 'csrf_failed');
+      await agent.patch(`${API}/auth/me`).send({ locale: 'en' }).expect(403);
+      await agent.post(`${API}/auth/logout`).expect(403);
+      await agent.post(`${API}/auth/tokens`).set('X-CSRF-Token', token).send({ name: 'script' }).expect(201);
+    });
+
+    it('When the header is wrong, from another session, or from before sign-in, then answers 403', async () => {
+      const { agent, oldToken } = await signedInWithoutDefaultHeader();
+      const other = await (await anonymousAgent(app)).get(`${API}/auth/csrf`);
+      for (const wrong of ['nonsense', other.body.csrfToken as string, oldToken]) {
+        const res = await agent.post(`${API}/auth/tokens`).set('X-CSRF-Token', wrong).send({ name: 'script' }).expect(403);
+        assert.equal(res.body.code, 'csrf_failed');
+      }
+      const me = await agent.get(`${API}/auth/me`).expect(200); // reading needs no token
+      assert.ok(me.body.user.id);
+    });
+
+    it('When GET /auth/csrf is asked again in a session, then the current token is valid', async () => {
+      const { agent } = await signedInWithoutDefaultHeader();
+      const again = await agent.get(`${API}/auth/csrf`).expect(200);
+      await agent.post(`${API}/auth/tokens`).set('X-CSRF-Token', again.body.csrfToken).send({ name: 'script' }).expect(201);
+    });
+
+    it('When sign-in or sign-up comes without a token (a forged form), then answers 403 even without cookies', async () => {
+      const actor = await createActor(app, 'artisan');
+      await request(app).post(`${API}/auth/login`).send({ email: actor.email, password: actor.password }).expect(403);
+      await request(app)
+        .post(`${API}/auth/register`)
+        .send({ email: uniqueEmail(), password: DEFAULT_PASSWORD, fullName: 'X', accountType: 'artisan' })
+        .expect(403);
+    });
+
+    it('When a state-changing request carries no cookie at all, then there is nothing to forge and the answer is 401', async () => {
+      await request(app).post(`${API}/auth/tokens`).send({ name: 'script' }).expect(401);
+    });
+  });
+});
