@@ -71,7 +71,7 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
     const updated = await Application.findOneAndUpdate(
       { _id: app._id, owner: app.owner, version: app.version, status: trusted({ $in: [...EDITABLE_STATUSES] }) },
       { ...update, $inc: { version: 1, ...((update.$inc as object) ?? {}) } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean<ApplicationDoc>();
     if (!updated) throw new ConflictError('The filing changed meanwhile or is no longer editable; reload it and try again.');
     return updated;
