@@ -102,6 +102,9 @@ export function badValue(message: string): StoreError {
 export function toStoreError(err: unknown): StoreError {
   if (err instanceof StoreError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof Error && /would modify the immutable field/.test(message)) {
+    return new StoreError(Codes.ImmutableField, message.replace(/\.$/, ''));
+  }
   // mingo reports invalid operators and malformed expressions as plain errors: these are the
   // client's fault, so answer like MongoDB's parser (BadValue) rather than InternalError.
   if (err instanceof Error && /MingoError|unknown|operator|invalid|must|expect/i.test(err.name + ' ' + message)) {

@@ -15,6 +15,7 @@ import * as windowOperators from 'mingo/operators/window';
 import type { Document } from 'bson';
 import type { Options } from 'mingo/types';
 import { isPlainObject } from './indexes.js';
+import { encodeValue, typeBracket, T } from './key-encoding.js';
 
 const ALIASES: Record<string, string> = {
   1: 'double', 2: 'string', 3: 'object', 4: 'array', 5: 'binData', 6: 'undefined', 7: 'objectId', 8: 'bool',
@@ -84,12 +85,98 @@ const $type = (selector: string, wanted: unknown) => {
   };
 };
 
+/**
+ * Comparison operators with MongoDB's semantics for every BSON type: values compare by their
+ * memcomparable encoding (so 1, 1.0, Long(1) and Decimal128("1") are equal, and an ObjectId
+ * never equals its hex string) and ranges are type-bracketed ({$gt: 0} matches numbers only).
+ * mingo's own operators compare JavaScript values and miss Decimal128 and Long.
+ */
+function isRegex(v: unknown): boolean {
+  return v instanceof RegExp || (v as { _bsontype?: string } | null)?._bsontype === 'BSONRegExp';
+}
+
+function toRegExp(v: unknown): RegExp {
+  if (v instanceof RegExp) return v;
+  const r = v as { pattern: string; options: string };
+  return new RegExp(r.pattern, r.options.replace(/[^gimsuy]/g, ''));
+}
+
+/** Candidate values for a comparison: the field, and the elements when it is an array. */
+function candidates(obj: Document, segs: string[]): { values: unknown[]; missing: boolean } {
+  const values: unknown[] = [];
+  valuesForType(obj, segs, 0, values);
+  return { values, missing: values.length === 0 || values.every((v) => v === undefined) };
+}
+
+function equalsOne(values: unknown[], missing: boolean, wanted: unknown): boolean {
+  if (wanted === null || wanted === undefined) return missing || values.some((v) => v === null || v === undefined);
+  if (isRegex(wanted)) {
+    const re = toRegExp(wanted);
+    return values.some((v) => (typeof v === 'string' && re.test(v)) || (isRegex(v) && String(toRegExp(v)) === String(re)));
+  }
+  const key = encodeValue(wanted);
+  return values.some((v) => v !== undefined && encodeValue(v).equals(key));
+}
+
+function rangeOp(test: (c: number) => boolean) {
+  return (selector: string, wanted: unknown) => {
+    const segs = selector.split('.');
+    const bracket = typeBracket(wanted);
+    const key = encodeValue(wanted);
+    const inclusive = test(0);
+    return (obj: Document) => {
+      const { values, missing } = candidates(obj, segs);
+      // {$gte: null} and {$lte: null} also match missing fields, like equality with null.
+      if (missing) return inclusive && bracket === T.null;
+      return values.some((v) => {
+        if (v === undefined || typeBracket(v) !== bracket) return false;
+        if (bracket === T.minKey || bracket === T.maxKey) return inclusive;
+        return test(Buffer.compare(encodeValue(v), key));
+      });
+    };
+  };
+}
+
+const $eq = (selector: string, wanted: unknown) => {
+  const segs = selector.split('.');
+  return (obj: Document) => {
+    const { values, missing } = candidates(obj, segs);
+    return equalsOne(values, missing, wanted);
+  };
+};
+const $ne = (selector: string, wanted: unknown) => {
+  const eq = $eq(selector, wanted);
+  return (obj: Document) => !eq(obj);
+};
+const $in = (selector: string, wanted: unknown) => {
+  if (!Array.isArray(wanted)) throw new Error('$in needs an array');
+  const segs = selector.split('.');
+  return (obj: Document) => {
+    const { values, missing } = candidates(obj, segs);
+    return wanted.some((w) => equalsOne(values, missing, w));
+  };
+};
+const $nin = (selector: string, wanted: unknown) => {
+  const inn = $in(selector, wanted);
+  return (obj: Document) => !inn(obj);
+};
+const comparison = {
+  $eq,
+  $ne,
+  $in,
+  $nin,
+  $gt: rangeOp((c) => c > 0),
+  $gte: rangeOp((c) => c >= 0),
+  $lt: rangeOp((c) => c < 0),
+  $lte: rangeOp((c) => c <= 0),
+};
+
 const CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionOperators,
   pipeline: pipelineOperators,
   projection: projectionOperators,
-  query: { ...queryOperators, $type } as unknown as typeof queryOperators,
+  query: { ...queryOperators, ...comparison, $type } as unknown as typeof queryOperators,
   window: windowOperators,
 });
 

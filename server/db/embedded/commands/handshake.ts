@@ -38,6 +38,7 @@ export const handshakeCommands: Record<string, Handler> = {
   isMaster: hello,
   ismaster: hello,
   ping: () => ({ ok: 1 }),
+  buildinfo: (cmd, ctx) => handshakeCommands.buildInfo!(cmd, ctx),
   buildInfo: () => ({
     version: VERSION,
     gitVersion: 'naqsh-embedded-store',
