@@ -16,7 +16,7 @@ const HEIGHT = 2832; // 12.0 MP
 
 async function makeJpeg(): Promise<Buffer> {
   // Noise plus gradients: closer to a photo's entropy than a flat colour.
-  const noise = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+  const noise = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
     .jpeg({ quality: 90 })
     .toBuffer();
   const overlay = Buffer.from(

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import type request from 'supertest';
 import { Application } from '../../server/modules/applications/application.model.js';
 import { createMediaStorage } from '../../server/modules/media/storage/create-storage.js';
 import { createActor, API, type Actor } from '../support/actors.js';
@@ -135,9 +136,10 @@ for (const driver of ['local', 'gridfs'] as const) {
 }
 
 /** supertest parser that keeps the body as a Buffer whatever the content type. */
-export function binary(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, done: (err: Error | null, body: Buffer) => void) {
+export function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void) {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-  res.on('error', (e: Error) => done(e, Buffer.alloc(0)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('error', (e: Error) => done(e, Buffer.alloc(0)));
 }
