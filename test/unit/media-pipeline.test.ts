@@ -78,6 +78,28 @@ describe('media: the image pipeline (image-pipeline.ts)', function () {
     assert.equal(out.bytes, bytes.length);
   });
 
+  it('When an image is tiny or extremely narrow, then it is processed (the watermark fits) without errors', async () => {
+    for (const [w, h] of [[1, 1], [30, 20], [16000, 1], [2, 20000]] as const) {
+      const input = await sharp({ create: { width: w, height: h, channels: 3, background: '#884422' } }).png().toBuffer();
+      const out = await processImage(input);
+      assert.deepEqual([out.width, out.height], [w, h]);
+      assert.ok(out.thumb.width <= 320 && out.thumb.height <= 320);
+      assert.ok(out.display.width <= 1600 && out.display.height <= 1600);
+    }
+  });
+
+  it('When the image is GIF, TIFF or AVIF, then it is refused with 415', async () => {
+    const base = sharp({ create: { width: 30, height: 20, channels: 3, background: '#888888' } });
+    for (const input of [await base.clone().gif().toBuffer(), await base.clone().tiff().toBuffer(), await base.clone().avif().toBuffer()]) {
+      await assert.rejects(processImage(input), (err: unknown) => err instanceof AppError && err.status === 415);
+    }
+  });
+
+  it('When a JPEG is over 50 megapixels, then it is refused with 413 before decoding', async () => {
+    const input = await sharp({ create: { width: 9000, height: 6000, channels: 3, background: '#888888' } }).jpeg().toBuffer();
+    await assert.rejects(processImage(input), (err: unknown) => err instanceof AppError && err.status === 413);
+  });
+
   const rejections: Array<[string, number]> = [
     ['zero-bytes.jpg', 415],
     ['text-renamed.jpg', 415],

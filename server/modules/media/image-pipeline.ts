@@ -82,7 +82,7 @@ export async function processImage(original: Buffer, name = 'the file'): Promise
     const out = await pipeline.webp({ quality, effort }).toBuffer({ resolveWithObject: true });
     return { data: out.data, width: out.info.width, height: out.info.height };
   };
-  const tile = await watermarkTile(Math.min(raw.width, raw.height));
+  const tile = await fitTile(await watermarkTile(Math.min(raw.width, raw.height)), raw.width, raw.height);
   const [thumb, display, publicDisplay] = await Promise.all([
     encode(fromRaw().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }), 78, 4),
     encode(fromRaw(), 82),
@@ -100,6 +100,13 @@ export async function processImage(original: Buffer, name = 'the file'): Promise
     publicDisplay,
     raw,
   };
+}
+
+/** libvips refuses a composite larger than the image: shrink the tile for very small images. */
+async function fitTile(tile: Buffer, width: number, height: number): Promise<Buffer> {
+  const meta = await sharp(tile).metadata();
+  if (meta.width <= width && meta.height <= height) return tile;
+  return sharp(tile).resize(width, height, { fit: 'inside' }).png().toBuffer();
 }
 
 export function sha256(data: Buffer): string {
