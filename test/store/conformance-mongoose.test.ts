@@ -85,7 +85,7 @@ describe('store conformance: mongoose', function () {
     await Work.insertMany(Array.from({ length: 250 }, (_, i) => ({ title: `w${String(i).padStart(3, '0')}`, year: 2000 + (i % 5), craft: i % 2 ? 'carpet' : 'zellige', registry: { code: `P-${i}` } })));
     const perYear = await Work.aggregate([{ $group: { _id: '$year', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]);
     assert.deepEqual(perYear.map((y) => [y._id, y.n]), [[2000, 50], [2001, 50], [2002, 50], [2003, 50], [2004, 50]]);
-    const page = await Work.find({ craft: 'carpet' }).sort({ title: -1 }).skip(10).limit(5).select('title -_id').lean();
+    const page = await Work.find({ craft: 'carpet' }).sort({ title: -1 }).skip(10).limit(5).select('title -_id').lean<Array<{ title: string }>>();
     assert.deepEqual(page.map((w) => w.title), ['w229', 'w227', 'w225', 'w223', 'w221']);
     let n = 0;
     for await (const _ of Work.find({ year: { $in: [2001, 2003] } }).batchSize(7).cursor()) n++;
