@@ -96,6 +96,17 @@ for (const driver of ['local', 'gridfs'] as const) {
       assert.equal((await Application.findById(appId).lean())!.images.length, 0);
     });
 
+    it('When a file is over 15 MB (or a PDF over 10 MB), then answers 413 naming the limits and stores nothing', async () => {
+      const big = Buffer.concat([fs.readFileSync(path.join(FIXTURES, 'good-motif.jpg')), Buffer.alloc(15 * 1024 * 1024 + 1)]);
+      const res = await owner.agent.post(`${API}/applications/${appId}/images`).attach('images', big, 'big.jpg').expect(413);
+      assert.match(res.body.detail, /JPEG, PNG or WebP, at most 15 MB each/);
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(10 * 1024 * 1024)]);
+      const doc = await owner.agent.post(`${API}/applications/${appId}/documents`).field('kind', 'other').attach('document', pdf, 'big.pdf').expect(413);
+      assert.match(doc.body.detail, /PDF document, at most 10 MB/);
+      assert.deepEqual(await storage.list(), []);
+      assert.equal((await Application.findById(appId).lean())!.mediaBytes, 0);
+    });
+
     it('When an image is removed, then its files go too, unless another image still uses them', async () => {
       const first = await upload(owner, 'good-motif.jpg').expect(201);
       const second = await upload(owner, 'good-motif.jpg').expect(201);
