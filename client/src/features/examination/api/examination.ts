@@ -1,0 +1,110 @@
+/** The examiner's side of filings (API.md, Applications): the queue, prior art, decisions. */
+import { z } from 'zod';
+import { api, type Page } from '../../../lib/api-client';
+import type { HistoryEvent } from '../../../components/Timeline';
+import type { Multilingual } from '../../../i18n/i18n';
+
+export interface ExamFiling {
+  id: string;
+  protectionType: string;
+  status: string;
+  version: number;
+  title: Multilingual;
+  description?: Multilingual;
+  craft: string;
+  region: string;
+  community?: string;
+  locarnoClass?: string;
+  niceClasses?: number[];
+  tkLabel?: string;
+  sensitive?: boolean;
+  owner: { id: string; fullName: string };
+  images: Array<{ id: string; width: number; height: number; urls: { thumb: string; display: string } }>;
+  documents: Array<{ id: string; kind: string; fileName: string }>;
+  applicationNumber?: string;
+  filedAt?: string;
+  assignedTo?: string;
+  correctionDeadline?: string;
+  oppositionEndsAt?: string;
+  history?: HistoryEvent[];
+  createdAt: string;
+}
+
+export interface QueueFilters {
+  status?: string;
+  protectionType?: string;
+  craft?: string;
+  region?: string;
+  assignedTo?: string;
+  q?: string;
+  cursor?: string;
+}
+
+export const QUEUE_STATUSES = ['submitted', 'formality_review', 'substantive_review', 'correction_requested', 'opposed', 'published'] as const;
+
+export const listQueue = (filters: QueueFilters, signal?: AbortSignal) => api.get<Page<ExamFiling>>('/applications', { limit: 50, ...filters }, signal);
+
+/** How many filings wait in each state: the totals of one-item pages. */
+export async function queueCounts(signal?: AbortSignal): Promise<Record<string, number>> {
+  const totals = await Promise.all(QUEUE_STATUSES.map((status) => api.get<Page<ExamFiling>>('/applications', { status, limit: 1 }, signal).then((p) => p.total)));
+  return Object.fromEntries(QUEUE_STATUSES.map((s, i) => [s, totals[i]!]));
+}
+
+export const getExamFiling = (id: string, signal?: AbortSignal) => api.get<{ application: ExamFiling }>(`/applications/${id}`, undefined, signal).then((r) => r.application);
+
+export interface PriorArt {
+  id?: string;
+  registrationNumber?: string;
+  applicationNumber?: string;
+  title: Multilingual | string;
+  status: string;
+  similarity: number;
+  matchedBy: 'image' | 'text';
+  thumbUrl?: string;
+}
+export const getSimilar = (id: string, signal?: AbortSignal) => api.get<{ items: PriorArt[] }>(`/applications/${id}/similar`, undefined, signal).then((r) => r.items);
+
+export interface Ground {
+  code: string;
+  category: string;
+  appliesTo: string[];
+  names: { ar: string; fr: string; en: string };
+}
+export const getGrounds = (signal?: AbortSignal) =>
+  api.get<{ items: Ground[] } | Ground[]>('/examination/grounds', undefined, signal).then((r) => (Array.isArray(r) ? r : r.items));
+
+export const EXAM_ACTIONS = ['claim', 'accept_formalities', 'approve', 'request_correction', 'refuse', 'decide_opposition'] as const;
+export type ExamAction = (typeof EXAM_ACTIONS)[number];
+
+export const decisionInputSchema = z.object({
+  reason: z.string().trim().min(1).max(5000).optional(),
+  grounds: z.array(z.string()).optional(),
+  upheld: z.boolean().optional(),
+  deferPublicationMonths: z.number().int().min(1).max(18).optional(),
+});
+export type DecisionInput = z.infer<typeof decisionInputSchema>;
+/** Moves that must say why. */
+export const NEEDS_REASON: ExamAction[] = ['request_correction', 'refuse', 'decide_opposition'];
+
+export const decide = (id: string, action: ExamAction, body: DecisionInput) =>
+  api.post<{ application: ExamFiling }>(`/applications/${id}/actions/${action}`, body).then((r) => r.application);
+
+/** The moves open to an examiner on a filing in this state, the main one first. */
+export function movesFor(f: ExamFiling, userId: string | undefined): ExamAction[] {
+  if (f.status === 'submitted') return ['claim'];
+  if (f.assignedTo && f.assignedTo !== userId) return [];
+  if (f.status === 'formality_review') return ['accept_formalities', 'request_correction', 'refuse'];
+  if (f.status === 'substantive_review') return ['approve', 'request_correction', 'refuse'];
+  if (f.status === 'opposed') return ['decide_opposition'];
+  return [];
+}
+
+export interface Note {
+  id: string;
+  text: string;
+  by?: { fullName?: string } | string;
+  at?: string;
+  createdAt?: string;
+}
+export const listNotes = (id: string, signal?: AbortSignal) => api.get<{ items: Note[] }>(`/applications/${id}/notes`, undefined, signal).then((r) => r.items);
+export const addNote = (id: string, text: string) => api.post<unknown>(`/applications/${id}/notes`, { text });
