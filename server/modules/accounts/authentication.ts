@@ -102,16 +102,7 @@ export function createAuthentication(config: Config): Authentication {
     sessionMiddleware ??= session({
       name: names.session,
       secret: config.sessionSecret,
-      store: withoutUnchangedIdInSet(
-        MongoStore.create({
-          client: mongoose.connection.getClient(),
-          dbName: mongoose.connection.db!.databaseName,
-          collectionName: 'sessions',
-          stringify: false,
-          ttl: Math.ceil(config.sessionIdleMs / 1000),
-          autoRemove: 'native',
-        }),
-      ),
+      store: createSessionStore(config),
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -207,6 +198,23 @@ export function createAuthentication(config: Config): Authentication {
     });
 
   return { authenticate, csrfProtection, issueCsrfToken, logIn, startSession, logOut, cookieNames: names };
+}
+
+function createSessionStore(config: Config): MongoStore {
+  const store = withoutUnchangedIdInSet(
+    MongoStore.create({
+      client: mongoose.connection.getClient(),
+      dbName: mongoose.connection.db!.databaseName,
+      collectionName: 'sessions',
+      stringify: false,
+      ttl: Math.ceil(config.sessionIdleMs / 1000),
+      autoRemove: 'native', // a TTL index on `expires`
+    }),
+  );
+  // The TTL index is built in the background; if the app stops before it is done, that must not
+  // crash the process as an unhandled rejection. Requests awaiting the store still see the error.
+  (store as unknown as { collectionP: Promise<unknown> }).collectionP.catch(() => undefined);
+  return store;
 }
 
 /**
