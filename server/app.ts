@@ -20,6 +20,7 @@ import { referenceRouter } from './modules/reference/reference.routes.js';
 import { accountsRouter } from './modules/accounts/accounts.routes.js';
 import { applicationsRouter } from './modules/applications/applications.routes.js';
 import { mediaRouter } from './modules/media/media.routes.js';
+import { registryRouters } from './modules/registry/registry.module.js';
 import { createAuthentication } from './modules/accounts/authentication.js';
 
 export interface AppDeps {
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps) {
   api.use(accountsRouter(auth));
   api.use(applicationsRouter(deps));
   api.use(mediaRouter(deps));
+  api.use(registryRouters(deps));
   app.use('/api/v1', api);
 
   // The document is generated once, after every module has declared its routes.
