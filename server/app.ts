@@ -22,6 +22,7 @@ import { applicationsRouter } from './modules/applications/applications.routes.j
 import { mediaRouter } from './modules/media/media.routes.js';
 import { registryRouters } from './modules/registry/registry.module.js';
 import { createAuthentication } from './modules/accounts/authentication.js';
+import { lifecycleApi } from './modules/lifecycle/lifecycle.wiring.js';
 
 export interface AppDeps {
   config: Config;
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps) {
   api.use(applicationsRouter(deps));
   api.use(mediaRouter(deps));
   api.use(registryRouters(deps));
+  api.use(lifecycleApi(deps));
   app.use('/api/v1', api);
 
   // The document is generated once, after every module has declared its routes.

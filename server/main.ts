@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { createLogger } from './lib/logger.js';
 import { ensureFirstAdmin } from './modules/accounts/accounts.service.js';
+import { startLifecycleScheduler } from './modules/lifecycle/lifecycle.wiring.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -35,6 +36,7 @@ async function main() {
     server.listen(config.port, config.host, resolve);
   });
   logger.info({ url: `http://${config.host}:${config.port}` }, `Naqsh listening on http://${config.host}:${config.port}`);
+  const scheduler = startLifecycleScheduler({ config, logger });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -50,6 +52,7 @@ async function main() {
     }, SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(timer);
+    await scheduler.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);

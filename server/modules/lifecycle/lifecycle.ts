@@ -108,7 +108,6 @@ const filing: Transition[] = [
     to: 'withdrawn',
     who: 'system',
     guards: ['correction_deadline_passed'],
-    sets: ['clear_correction_deadline'],
   },
 ];
 
@@ -317,7 +316,7 @@ export function capacitiesOf(record: LifecycleRecord, actor: ActorIdentity): Set
 export function correctionOrigin(record: LifecycleRecord): Status | undefined {
   for (let i = record.history.length - 1; i >= 0; i--) {
     const entry = record.history[i]!;
-    if (entry.to === 'correction_requested') return (entry.from ?? undefined) as Status | undefined;
+    if (entry.action === 'request_correction') return (entry.from ?? undefined) as Status | undefined;
   }
   return undefined;
 }
