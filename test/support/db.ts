@@ -23,8 +23,10 @@ export async function connectTestDatabase() {
   mongoose.set('strictQuery', true);
   mongoose.set('sanitizeFilter', true);
   const uri = await testServerUri();
-  await mongoose.connect(uri, { dbName: TEST_DB_NAME, serverSelectionTimeoutMS: 10_000 });
+  // Indexes are built by resetDatabase() after the drop; building them at connect would race with it.
+  await mongoose.connect(uri, { dbName: TEST_DB_NAME, serverSelectionTimeoutMS: 10_000, autoIndex: false });
   await mongoose.connection.db!.dropDatabase();
+  indexed.clear();
 }
 
 export async function disconnectTestDatabase() {
@@ -34,10 +36,15 @@ export async function disconnectTestDatabase() {
   if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
 }
 
+const indexed = new Set<string>();
+
 /** Empties every collection (indexes stay) and makes sure every model's indexes exist. */
 export async function resetDatabase() {
   const db = mongoose.connection.db!;
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
   await Promise.all(collections.filter((c) => !c.name.startsWith('system.')).map((c) => db.collection(c.name).deleteMany({})));
-  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
+  // Models compiled since the last call (test files import modules lazily) get their indexes now.
+  const fresh = mongoose.modelNames().filter((name) => !indexed.has(name));
+  await Promise.all(fresh.map((name) => mongoose.model(name).createIndexes()));
+  for (const name of fresh) indexed.add(name);
 }
