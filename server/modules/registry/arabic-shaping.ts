@@ -144,12 +144,31 @@ export function visualRuns(line: string, rtl = isRtl(line)): Run[] {
     for (let j = i + 1; j < chars.length && !b; j++) if (strong[j] !== 'N') b = strong[j];
     return a && a === b ? a : rtl ? 'R' : 'L';
   });
+  // Paired brackets take the direction of what they enclose (UBA rule N0, simplified).
+  const open = new Map<number, number>();
+  const stack: number[] = [];
+  chars.forEach((ch, i) => {
+    if (ch in MIRROR && '([{'.includes(ch)) stack.push(i);
+    else if (ch in MIRROR && stack.length) open.set(stack.pop()!, i);
+  });
+  for (const [a, b] of open) {
+    const inside = strong.slice(a + 1, b);
+    const dir = inside.includes(rtl ? 'R' : 'L') ? (rtl ? 'R' : 'L') : inside.includes(rtl ? 'L' : 'R') ? (rtl ? 'L' : 'R') : undefined;
+    if (dir) dirs[a] = dirs[b] = dir;
+  }
   const runs: Run[] = [];
   chars.forEach((ch, i) => {
     const r = dirs[i] === 'R';
+    // A bracket inside a right-to-left run is drawn mirrored.
+    const glyph = r && ch in MIRROR ? MIRROR[ch]! : ch;
     const last = runs[runs.length - 1];
-    if (last && last.rtl === r) last.text += ch;
-    else runs.push({ text: ch, rtl: r });
+    if (last && last.rtl === r) last.text += glyph;
+    else runs.push({ text: glyph, rtl: r });
   });
-  return rtl ? runs.reverse() : runs;
+  const ordered = rtl ? runs.reverse() : runs;
+  // Right-to-left runs are cut into words (each drawn on its own, right to left): renderers lay
+  // out one Arabic word reliably, but may drop the spaces of a longer run.
+  return ordered.flatMap((run) => (run.rtl ? run.text.split(/( +)/).filter(Boolean).reverse().map((text) => ({ text, rtl: true })) : [run]));
 }
+
+const MIRROR: Record<string, string> = { '(': ')', ')': '(', '[': ']', ']': '[', '{': '}', '}': '{', '«': '»', '»': '«' };
