@@ -79,7 +79,7 @@ export function createExaminationService(deps: { notifier: Notifier }) {
       const updated = await Application.findOneAndUpdate(
         { _id: app._id, status: app.status, version: app.version },
         { $set: { assignedTo: new Types.ObjectId(examinerId) }, $inc: { version: 1 } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<ApplicationDoc>();
       if (!updated) throw new ConflictError('The filing changed meanwhile; reload it and try again.');
       await appendAuditEvent({

@@ -14,7 +14,7 @@ export async function acquireLease(name: string, holder: string, ttlMs: number, 
     await Lease.findOneAndUpdate(
       { _id: name, $or: [{ until: mongoose.trusted({ $lte: now }) }, { holder }] },
       { $set: { holder, until: new Date(now.getTime() + ttlMs) } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     );
     return true;
   } catch (err) {

@@ -89,7 +89,7 @@ export function createLifecycleService(deps: { config: Config; logger: Logger; n
     const field = plan.assignNumber === 'application' ? 'applicationNumber' : 'registrationNumber';
     if (app[field]) return { doc: app };
     const number = await allocateNumber(plan.assignNumber, app.protectionType, now);
-    const doc = await Application.findOneAndUpdate({ _id: app._id, [field]: null }, { $set: { [field]: number } }, { new: true }).lean<ApplicationDoc>();
+    const doc = await Application.findOneAndUpdate({ _id: app._id, [field]: null }, { $set: { [field]: number } }, { returnDocument: 'after' }).lean<ApplicationDoc>();
     if (!doc) logger.error({ applicationId: String(app._id), number }, 'a number was allocated but the record already had one');
     return { doc: doc ?? (await Application.findById(app._id).lean<ApplicationDoc>())!, number };
   }
@@ -125,7 +125,7 @@ export function createLifecycleService(deps: { config: Config; logger: Logger; n
     const history = { from: plan.from, to: plan.to, action: plan.action, at: now, ...(actor.kind === 'user' ? { by: actor.id } : {}), ...(reason ? { reason } : {}) };
     const update: Record<string, unknown> = { $set: { status: plan.to, ...plan.set }, $inc: { version: 1 }, $push: { history } };
     if (plan.unset.length) update.$unset = Object.fromEntries(plan.unset.map((f) => [f, '']));
-    const moved = await Application.findOneAndUpdate({ _id: app._id, status: plan.from, version: app.version }, update, { new: true }).lean<ApplicationDoc>();
+    const moved = await Application.findOneAndUpdate({ _id: app._id, status: plan.from, version: app.version }, update, { returnDocument: 'after' }).lean<ApplicationDoc>();
     if (!moved) throw new ConflictError('The filing changed meanwhile or is in another state; reload it and try again.');
 
     const { doc, number } = await assignNumber(moved, plan, now);

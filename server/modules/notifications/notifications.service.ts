@@ -70,6 +70,6 @@ export async function markNotificationRead(userId: string, id: string, locale: L
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError('No such notification.');
   const found = await Notification.findOne({ _id: id, user: userId }).lean<NotificationDoc>();
   if (!found) throw new NotFoundError('No such notification.');
-  const doc = found.readAt ? found : await Notification.findOneAndUpdate({ _id: id, user: userId }, { $set: { readAt: now } }, { new: true }).lean<NotificationDoc>();
+  const doc = found.readAt ? found : await Notification.findOneAndUpdate({ _id: id, user: userId }, { $set: { readAt: now } }, { returnDocument: 'after' }).lean<NotificationDoc>();
   return { ...doc!, text: renderMessage(doc!.kind, doc!.params as MessageParams, locale) };
 }

@@ -18,7 +18,7 @@ export async function nextSequence(id: string): Promise<number> {
   // and simply retries as an update of the document the winner created.
   for (let attempt = 0; ; attempt++) {
     try {
-      const doc = await Counter.findOneAndUpdate({ _id: id }, { $inc: { seq: 1 } }, { upsert: true, new: true, lean: true });
+      const doc = await Counter.findOneAndUpdate({ _id: id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', lean: true });
       return doc!.seq;
     } catch (err) {
       if (!isDuplicateKey(err) || attempt >= 5) throw err;
