@@ -17,4 +17,9 @@ export interface StoreOptions {
   cursorTimeoutMs?: number;
   /** How often expired documents are removed from TTL-indexed collections (MongoDB: 60 s). */
   ttlIntervalMs?: number;
+  /**
+   * 'worker' (default): the engine runs in a worker thread so slow queries do not stall the
+   * host's event loop. 'inline': on the calling thread (lighter; for tools and comparisons).
+   */
+  thread?: 'worker' | 'inline';
 }
