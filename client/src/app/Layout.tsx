@@ -47,7 +47,7 @@ export function Layout() {
       </a>
       <header className="site-header">
         <div className="header-row">
-          <Link to="/" className="brand" aria-label={t('brand.home')}>
+          <Link to="/" className="brand">
             <span className="brand-star" aria-hidden="true" />
             <span lang="ar">نقش</span>
             <span className="brand-latin" lang="fr">

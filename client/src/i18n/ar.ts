@@ -2,7 +2,6 @@ import type { Dictionary } from './en';
 
 /** العربية (من اليمين إلى اليسار). */
 export const ar: Dictionary = {
-  'brand.home': 'نقش — الصفحة الرئيسية',
   'nav.skip': 'انتقل إلى المحتوى',
   'nav.main': 'القائمة الرئيسية',
   'nav.menu': 'القائمة',
@@ -133,7 +132,7 @@ export const ar: Dictionary = {
   'opposition.title': 'التعرض على هذا الإيداع',
   'opposition.intro': 'يمكن لكل من يرى أن هذا الإيداع لا ينبغي تسجيله أن يتعرض عليه إلى غاية {date}.',
   'opposition.grounds': 'أسباب التعرض',
-  'opposition.groundsHint': 'اشرح السبب، مع أي استعمال أو حق سابق تعرفه (20 حرفا على الأقل).',
+  'opposition.groundsHint': 'اشرح السبب، مع أي استعمال أو حق سابق تعرفه (10 أحرف على الأقل).',
   'opposition.submit': 'قدم التعرض',
   'opposition.done': 'قدم تعرضك. سيبت فيه الفاحص.',
 
@@ -150,7 +149,6 @@ export const ar: Dictionary = {
   'gazette.intro': 'الإيداعات المنشورة والمسجلة خلال المدة المختارة.',
   'gazette.from': 'من',
   'gazette.to': 'إلى',
-  'gazette.feed': 'تغذية Atom',
   'gazette.empty': 'لم ينشر ولم يسجل شيء خلال هذه المدة.',
 
   'signin.title': 'تسجيل الدخول',
@@ -250,6 +248,7 @@ export const ar: Dictionary = {
   'receipt.title': 'وصل الإيداع',
   'receipt.thanks': 'توصلنا بإيداعك. احتفظ بهذا الوصل: فهو يثبت ما أودعته ومتى.',
   'receipt.files': 'الملفات المتوصل بها (بصمات SHA-256)',
+  'receipt.image': 'صورة',
   'receipt.signature': 'التوقيع',
   'receipt.signatureExplain': 'وقع السجل هذا الوصل (Ed25519)؛ وأي تغيير فيه يظهر.',
   'receipt.pdf': 'حمل الوصل (PDF)',
@@ -316,7 +315,8 @@ export const ar: Dictionary = {
   'queue.assigned': 'مسند إلى',
   'queue.anyone': 'الجميع',
   'queue.me': 'أنا',
-  'queue.q': 'رقم أو كلمات',
+  'queue.all': 'كل المنتظر',
+  'queue.age': 'مدة الانتظار',
   'queue.empty': 'لا إيداعات هنا.',
   'review.images': 'الصور',
   'review.priorArt': 'السوابق',

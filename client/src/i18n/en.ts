@@ -4,7 +4,6 @@
  * Placeholders are {name}; numbers put in them are formatted for the language.
  */
 export const en = {
-  'brand.home': 'Naqsh — home',
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.menu': 'Menu',
@@ -135,7 +134,7 @@ export const en = {
   'opposition.title': 'Oppose this filing',
   'opposition.intro': 'Anyone who believes this filing should not be registered may oppose it until {date}.',
   'opposition.grounds': 'Your grounds',
-  'opposition.groundsHint': 'Explain why, with any earlier use or right you know of (at least 20 characters).',
+  'opposition.groundsHint': 'Explain why, with any earlier use or right you know of (at least 10 characters).',
   'opposition.submit': 'File the opposition',
   'opposition.done': 'Your opposition was filed. The examiner will decide on it.',
 
@@ -152,7 +151,6 @@ export const en = {
   'gazette.intro': 'Filings published and registered in the period chosen.',
   'gazette.from': 'From',
   'gazette.to': 'To',
-  'gazette.feed': 'Atom feed',
   'gazette.empty': 'Nothing was published or registered in this period.',
 
   'signin.title': 'Sign in',
@@ -252,6 +250,7 @@ export const en = {
   'receipt.title': 'Filing receipt',
   'receipt.thanks': 'Your filing was received. Keep this receipt: it proves what you filed and when.',
   'receipt.files': 'Files received (SHA-256 fingerprints)',
+  'receipt.image': 'Image',
   'receipt.signature': 'Signature',
   'receipt.signatureExplain': 'The registry signed this receipt (Ed25519); any change to it would show.',
   'receipt.pdf': 'Download the receipt (PDF)',
@@ -318,7 +317,8 @@ export const en = {
   'queue.assigned': 'Assigned to',
   'queue.anyone': 'Anyone',
   'queue.me': 'Me',
-  'queue.q': 'Number or words',
+  'queue.all': 'All waiting',
+  'queue.age': 'Waiting',
   'queue.empty': 'No filings here.',
   'review.images': 'Images',
   'review.priorArt': 'Prior art',

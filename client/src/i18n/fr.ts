@@ -2,7 +2,6 @@ import type { Dictionary } from './en';
 
 /** Français. */
 export const fr: Dictionary = {
-  'brand.home': 'Naqsh — accueil',
   'nav.skip': 'Aller au contenu',
   'nav.main': 'Principal',
   'nav.menu': 'Menu',
@@ -133,7 +132,7 @@ export const fr: Dictionary = {
   'opposition.title': 'Former opposition',
   'opposition.intro': 'Toute personne estimant que ce dépôt ne doit pas être enregistré peut former opposition jusqu’au {date}.',
   'opposition.grounds': 'Vos motifs',
-  'opposition.groundsHint': 'Expliquez pourquoi, avec tout usage ou droit antérieur que vous connaissez (20 caractères au moins).',
+  'opposition.groundsHint': 'Expliquez pourquoi, avec tout usage ou droit antérieur que vous connaissez (10 caractères au moins).',
   'opposition.submit': 'Déposer l’opposition',
   'opposition.done': 'Votre opposition a été déposée. L’examinateur statuera.',
 
@@ -150,7 +149,6 @@ export const fr: Dictionary = {
   'gazette.intro': 'Les dépôts publiés et enregistrés pendant la période choisie.',
   'gazette.from': 'Du',
   'gazette.to': 'Au',
-  'gazette.feed': 'Flux Atom',
   'gazette.empty': 'Rien n’a été publié ni enregistré pendant cette période.',
 
   'signin.title': 'Se connecter',
@@ -250,6 +248,7 @@ export const fr: Dictionary = {
   'receipt.title': 'Récépissé de dépôt',
   'receipt.thanks': 'Votre dépôt a été reçu. Gardez ce récépissé : il prouve ce que vous avez déposé et quand.',
   'receipt.files': 'Fichiers reçus (empreintes SHA-256)',
+  'receipt.image': 'Image',
   'receipt.signature': 'Signature',
   'receipt.signatureExplain': 'Le registre a signé ce récépissé (Ed25519) ; toute modification se verrait.',
   'receipt.pdf': 'Télécharger le récépissé (PDF)',
@@ -316,7 +315,8 @@ export const fr: Dictionary = {
   'queue.assigned': 'Attribué à',
   'queue.anyone': 'Tous',
   'queue.me': 'Moi',
-  'queue.q': 'Numéro ou mots',
+  'queue.all': 'Tous en attente',
+  'queue.age': 'Attente',
   'queue.empty': 'Aucun dépôt ici.',
   'review.images': 'Images',
   'review.priorArt': 'Antériorités',

@@ -36,19 +36,37 @@ export interface QueueFilters {
   craft?: string;
   region?: string;
   assignedTo?: string;
-  q?: string;
   cursor?: string;
+  limit?: number;
 }
 
 export const QUEUE_STATUSES = ['submitted', 'formality_review', 'substantive_review', 'correction_requested', 'opposed', 'published'] as const;
 
-export const listQueue = (filters: QueueFilters, signal?: AbortSignal) => api.get<Page<ExamFiling>>('/applications', { limit: 50, ...filters }, signal);
-
-/** How many filings wait in each state: the totals of one-item pages. */
-export async function queueCounts(signal?: AbortSignal): Promise<Record<string, number>> {
-  const totals = await Promise.all(QUEUE_STATUSES.map((status) => api.get<Page<ExamFiling>>('/applications', { status, limit: 1 }, signal).then((p) => p.total)));
-  return Object.fromEntries(QUEUE_STATUSES.map((s, i) => [s, totals[i]!]));
+export interface QueueItem {
+  id: string;
+  applicationNumber?: string;
+  protectionType: string;
+  status: string;
+  title: Multilingual;
+  craft: string;
+  region: string;
+  owner: { id: string; fullName: string };
+  filedAt?: string;
+  ageDays: number;
+  assignedTo?: string;
+  thumbUrl?: string;
 }
+export interface QueuePage extends Page<QueueItem> {
+  counts: { byStatus: Record<string, number>; byType: Record<string, number> };
+}
+
+/** The queue (oldest filing first); the server calls the type filter `type`. */
+export const listQueue = ({ protectionType, ...filters }: QueueFilters, signal?: AbortSignal) =>
+  api.get<QueuePage>('/examination/queue', { limit: 50, ...filters, type: protectionType }, signal);
+
+/** How many filings wait in each state (whatever state the list shows). */
+export const queueCounts = (filters: QueueFilters, signal?: AbortSignal) =>
+  listQueue({ ...filters, status: undefined, cursor: undefined, limit: 1 } as QueueFilters, signal).then((p) => p.counts.byStatus);
 
 export const getExamFiling = (id: string, signal?: AbortSignal) => api.get<{ application: ExamFiling }>(`/applications/${id}`, undefined, signal).then((r) => r.application);
 
@@ -89,7 +107,13 @@ export const NEEDS_REASON: ExamAction[] = ['request_correction', 'refuse', 'deci
 export const decide = (id: string, action: ExamAction, body: DecisionInput) =>
   api.post<{ application: ExamFiling }>(`/applications/${id}/actions/${action}`, body).then((r) => r.application);
 
-/** The moves open to an examiner on a filing in this state, the main one first. */
+/** The moves the server says are open to me now, the main one first. */
+export const getAvailableMoves = (id: string, signal?: AbortSignal) =>
+  api
+    .get<{ actions: string[] }>(`/applications/${id}/actions`, undefined, signal)
+    .then((r) => EXAM_ACTIONS.filter((a) => r.actions.includes(a)));
+
+/** The moves open to an examiner on a filing in this state, the main one first (when the server cannot say). */
 export function movesFor(f: ExamFiling, userId: string | undefined): ExamAction[] {
   if (f.status === 'submitted') return ['claim'];
   if (f.assignedTo && f.assignedTo !== userId) return [];
@@ -102,9 +126,8 @@ export function movesFor(f: ExamFiling, userId: string | undefined): ExamAction[
 export interface Note {
   id: string;
   text: string;
-  by?: { fullName?: string } | string;
-  at?: string;
-  createdAt?: string;
+  author: { id: string; fullName: string };
+  createdAt: string;
 }
 export const listNotes = (id: string, signal?: AbortSignal) => api.get<{ items: Note[] }>(`/applications/${id}/notes`, undefined, signal).then((r) => r.items);
 export const addNote = (id: string, text: string) => api.post<unknown>(`/applications/${id}/notes`, { text });

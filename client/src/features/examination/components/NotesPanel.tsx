@@ -36,7 +36,7 @@ export function NotesPanel({ id }: { id: string }) {
               <li key={n.id} className="list-item">
                 <p dir="auto">{n.text}</p>
                 <p className="small muted">
-                  {typeof n.by === 'string' ? n.by : n.by?.fullName} {formatDateTime(n.at ?? n.createdAt)}
+                  <span dir="auto">{n.author.fullName}</span> · {formatDateTime(n.createdAt)}
                 </p>
               </li>
             ))}

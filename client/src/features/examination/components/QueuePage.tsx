@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorMessage } from '../../../components/ErrorMessage';
-import { SelectField, TextField } from '../../../components/Fields';
+import { SelectField } from '../../../components/Fields';
 import { Loading } from '../../../components/Loading';
 import { PageTitle } from '../../../components/PageTitle';
 import { StatusBadge } from '../../../components/StatusBadge';
@@ -18,9 +18,11 @@ export function QueuePage() {
   const { t, formatDate, formatNumber } = useI18n();
   const { entries, name } = useReference();
   const [params, setParams] = useSearchParams();
-  const filters: QueueFilters = { status: params.get('status') ?? 'submitted' };
-  for (const k of [...FILTERS, 'assignedTo', 'q'] as const) filters[k] = params.get(k) ?? undefined;
-  const counts = useAsync((signal) => queueCounts(signal), []);
+  const filters: QueueFilters = { status: params.get('status') ?? undefined };
+  for (const k of [...FILTERS, 'assignedTo'] as const) filters[k] = params.get(k) ?? undefined;
+  const { status: _status, ...others } = filters;
+  const counts = useAsync((signal) => queueCounts(others, signal), [JSON.stringify(others)]);
+  const total = counts.data ? Object.values(counts.data).reduce((a, b) => a + b, 0) : undefined;
   const { data, error, loading } = useAsync((signal) => listQueue(filters, signal), [params.toString()]);
   const set = (key: string, value: string | undefined) => {
     const p = new URLSearchParams(params);
@@ -34,6 +36,11 @@ export function QueuePage() {
       <PageTitle title={t('queue.title')}>{t('queue.title')}</PageTitle>
       <nav aria-label={t('queue.byStatus')}>
         <ul className="tabs">
+          <li>
+            <button type="button" aria-pressed={!filters.status} onClick={() => set('status', undefined)}>
+              {t('queue.all')} <span className="count">{total === undefined ? '…' : formatNumber(total)}</span>
+            </button>
+          </li>
           {QUEUE_STATUSES.map((s) => (
             <li key={s}>
               <button type="button" aria-pressed={filters.status === s} onClick={() => set('status', s)}>
@@ -61,7 +68,6 @@ export function QueuePage() {
           options={[{ value: 'me', label: t('queue.me') }]}
           onChange={(e) => set('assignedTo', e.target.value)}
         />
-        <TextField label={t('queue.q')} type="search" defaultValue={filters.q ?? ''} onKeyDown={(e) => e.key === 'Enter' && set('q', e.currentTarget.value.trim())} />
       </div>
       <ErrorMessage error={error ?? counts.error} />
       {loading && !data ? (
@@ -78,6 +84,7 @@ export function QueuePage() {
               <th scope="col">{t('field.protectionType')}</th>
               <th scope="col">{t('field.craft')}</th>
               <th scope="col">{t('record.filedAt')}</th>
+              <th scope="col">{t('queue.age')}</th>
               <th scope="col">{t('field.status')}</th>
             </tr>
           </thead>
@@ -95,6 +102,7 @@ export function QueuePage() {
                 <td>{name('protectionTypes', f.protectionType)}</td>
                 <td>{name('crafts', f.craft)}</td>
                 <td>{formatDate(f.filedAt)}</td>
+                <td>{t('stats.days', { n: f.ageDays })}</td>
                 <td>
                   <StatusBadge status={f.status} />
                 </td>

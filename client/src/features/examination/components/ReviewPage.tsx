@@ -16,7 +16,7 @@ import { useAsync } from '../../../hooks/use-async';
 import { useI18n } from '../../../i18n/i18n';
 import { useAuth } from '../../../lib/auth';
 import { useReference } from '../../../lib/reference';
-import { getExamFiling, movesFor, type ExamAction } from '../api/examination';
+import { getAvailableMoves, getExamFiling, movesFor, type ExamAction } from '../api/examination';
 import { DecisionForm, type DecisionFormHandle } from './DecisionForm';
 import { NotesPanel } from './NotesPanel';
 import { PriorArtPanel } from './PriorArtPanel';
@@ -42,7 +42,8 @@ export function ReviewPage() {
   const { data: f, error, loading, setData, reload } = useAsync((signal) => getExamFiling(id, signal), [id]);
   const decision = useRef<DecisionFormHandle>(null);
   const [help, setHelp] = useState(false);
-  const moves = f ? movesFor(f, user?.id) : [];
+  const available = useAsync((signal) => getAvailableMoves(id, signal), [id, f?.version, f?.status]);
+  const moves = available.data ?? (f ? movesFor(f, user?.id) : []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -181,7 +182,7 @@ export function ReviewPage() {
         </div>
         <div>
           <DecisionForm
-            key={`${f.status}-${f.version}`}
+            key={`${f.status}-${f.version}-${moves.join()}`}
             ref={decision}
             filing={f}
             moves={moves}

@@ -109,18 +109,17 @@ export const uploadDocument = (id: string, file: File, kind: DocumentKind, onPro
   );
 
 export interface Receipt {
-  applicationNumber?: string;
-  filedAt?: string;
-  files?: Array<{ kind?: string; fileName?: string; id?: string; sha256: string }>;
-  images?: Array<{ id?: string; sha256: string }>;
-  documents?: Array<{ id?: string; fileName?: string; sha256: string }>;
-  signature?: string;
-  algorithm?: string;
-  publicKey?: string;
-  [key: string]: unknown;
+  kind: string;
+  applicationId: string;
+  applicationNumber: string;
+  protectionType: string;
+  title: Multilingual;
+  applicant: { id: string; name: string };
+  filedAt: string;
+  files: Array<{ role: 'image' | 'document'; id: string; kind?: string; fileName?: string; mime: string; bytes: number; sha256: string }>;
+  signature: { algorithm: string; keyId: string; publicKey: string; value: string };
 }
-export const getReceipt = (id: string, signal?: AbortSignal) =>
-  api.get<{ receipt?: Receipt } & Receipt>(`/applications/${id}/receipt`, undefined, signal).then((r) => r.receipt ?? r);
+export const getReceipt = (id: string, signal?: AbortSignal) => api.get<{ receipt: Receipt }>(`/applications/${id}/receipt`, undefined, signal).then((r) => r.receipt);
 /** The same receipt as a PDF: asked for by its Accept header, which a plain link cannot send. */
 export async function downloadReceiptPdf(id: string, fileName: string) {
   const res = await fetch(`/api/v1/applications/${id}/receipt`, { credentials: 'same-origin', headers: { Accept: 'application/pdf' } });

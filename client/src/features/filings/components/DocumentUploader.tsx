@@ -35,7 +35,7 @@ export function DocumentUploader({ filing, kind, label, hint, onChange }: { fili
       <ul className="doc-list">
         {docs.map((d) => (
           <li key={d.id}>
-            <span dir="auto">📄 {d.fileName}</span>{' '}
+            <span dir="auto">{d.fileName}</span>{' '}
             <button type="button" className="link-button" onClick={() => void deleteDocument(filing.id, d.id).then(onChange)}>
               {t('photos.remove')} <span className="visually-hidden">{d.fileName}</span>
             </button>

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { ErrorMessage } from '../../../components/ErrorMessage';
+import { CameraIcon } from '../../../components/CameraIcon';
 import { useI18n } from '../../../i18n/i18n';
 import { deleteImage, type Filing, type FilingImage } from '../api/filings';
 import { useUploads } from '../hooks/use-uploads';
@@ -30,7 +31,7 @@ export function PhotoUploader({ filing, onChange }: { filing: Filing; onChange: 
           }}
         />
         <label htmlFor={id} className="button button-secondary">
-          <span aria-hidden="true">📷 </span>
+          <CameraIcon />
           {t('photos.add')}
         </label>
       </div>

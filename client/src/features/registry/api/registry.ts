@@ -93,7 +93,7 @@ export const getRecord = async (number: string, signal?: AbortSignal): Promise<P
 export const oppositionInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.string().trim().toLowerCase().pipe(z.email()),
-  grounds: z.string().trim().min(20).max(10_000),
+  grounds: z.string().trim().min(10).max(10_000),
 });
 export type OppositionInput = z.infer<typeof oppositionInputSchema>;
 export const fileOpposition = (number: string, input: OppositionInput) => api.post<unknown>(`/registry/${encodeURIComponent(number)}/oppositions`, input);

@@ -30,11 +30,6 @@ export function GazettePage() {
         <TextField label={t('gazette.from')} type="date" value={range.from} max={range.to} onChange={(e) => e.target.value && setRange({ ...range, from: e.target.value })} />
         <TextField label={t('gazette.to')} type="date" value={range.to} min={range.from} onChange={(e) => e.target.value && setRange({ ...range, to: e.target.value })} />
       </div>
-      <p>
-        <a href={`/api/v1/gazette?from=${range.from}&to=${range.to}`} type="application/atom+xml">
-          {t('gazette.feed')}
-        </a>
-      </p>
       <ErrorMessage error={error} />
       {loading ? (
         <Loading />

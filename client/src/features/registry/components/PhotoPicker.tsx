@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { CameraIcon } from '../../../components/CameraIcon';
 import { useI18n } from '../../../i18n/i18n';
 
 /**
@@ -23,7 +24,7 @@ export function PhotoPicker({ onPick, label }: { onPick: (file: File) => void; l
         }}
       />
       <label htmlFor={id} className="button button-secondary">
-        <span aria-hidden="true">📷 </span>
+        <CameraIcon />
         {label ?? t('photo.pick')}
       </label>
     </div>

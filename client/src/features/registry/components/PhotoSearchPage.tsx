@@ -65,7 +65,10 @@ export function PhotoSearchPage() {
         <div className="photo-layout">
           <div>
             <CropSelector src={url} crop={crop} onChange={setCrop} />
-            <Filters value={filters} onChange={setFilters} />
+            <details className="more-filters">
+              <summary>{t('search.filters')}</summary>
+              <Filters value={filters} onChange={setFilters} />
+            </details>
             <button type="button" className="button" disabled={busy} onClick={() => void run(file, crop, filters)}>
               {crop ? t('photo.searchCrop') : t('photo.search')}
             </button>
