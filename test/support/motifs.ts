@@ -2,7 +2,7 @@
 // renderer) and our OWN query alterations, one generator per kind of query the registry gets:
 // mild, tilt, slant, photo, partial, scene (with and without the user's crop box).
 // Pure sharp + JS on raw pixels; deterministic from a seed.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export type Rng = () => number;
 
@@ -113,7 +113,7 @@ export async function toRaw(buf: Buffer): Promise<Raw> {
   const { data, info } = await sharp(buf).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), w: info.width, h: info.height };
 }
-export function fromRaw(img: Raw): sharp.Sharp {
+export function fromRaw(img: Raw): Sharp {
   return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), { raw: { width: img.w, height: img.h, channels: 3 } });
 }
 
@@ -204,7 +204,7 @@ export const ALTER_KINDS: AlterKind[] = ['mild', 'tilt', 'slant', 'photo', 'part
 export interface Crop { x: number; y: number; w: number; h: number }
 export interface Altered { kind: AlterKind; variant: string; jpeg: Buffer; crop?: Crop }
 
-function dihedral(img: sharp.Sharp, k: number): sharp.Sharp {
+function dihedral(img: Sharp, k: number): Sharp {
   img = img.rotate((k % 4) * 90);
   return k >= 4 ? img.flop() : img;
 }

@@ -1,0 +1,420 @@
+// Image features for photo search: one sharp decode, then pure JS on raw pixels.
+//
+//  - a global descriptor: a 16x16 colour thumbnail (whole-motif alterations: recompression,
+//    blur, light, rotation by 90°, mirror, small crops and tilts);
+//  - local features: multi-scale Harris corners with a dominant gradient orientation and a
+//    128-bit binary descriptor (BRIEF-like tests on an oriented, smoothed 9x9 sample grid),
+//    for partial views and motifs small inside a scene; the index retrieves them through hash
+//    tables on parts of the code and verifies the geometry (position, scale, angle).
+//
+// The stored object is plain JSON (numbers and base64 strings), a few KB per image.
+import sharp from 'sharp';
+
+export const FEATURE_VERSION = 1;
+
+/** Crop box, fractions of the (auto-oriented) query image. */
+export interface CropBox { x: number; y: number; w: number; h: number }
+
+export interface ImageFeatures {
+  v: number;
+  /** working size the keypoint coordinates refer to */
+  w: number;
+  h: number;
+  /** 16x16 RGB thumbnail of the whole (cropped) image, base64 (768 bytes) */
+  g: string;
+  /** keypoints, base64: n x KP_BYTES (x u16, y u16, level u8, angle u8, 16-byte descriptor) */
+  k: string;
+  /** query side only: descriptors of the same keypoints as seen in the mirror image, base64 n x 16 */
+  m?: string;
+}
+
+export interface FeatureOptions {
+  crop?: CropBox;
+  /** 'index' for stored images (fewer keypoints), 'query' for photos searched with (more, + mirror) */
+  role?: 'index' | 'query';
+  /** sharp's limitInputPixels (default 50 MP) */
+  limitInputPixels?: number;
+}
+
+export const KP_BYTES = 22;
+export const DESC_WORDS = 4; // 128 bits
+export const THUMB = 16;
+export const PATCH_R = 12; // descriptor half-width in pixels of the keypoint's level
+export const LEVEL_STEP = Math.SQRT2;
+
+const INDEX_SIZE = 512;
+const QUERY_SIZE = 640;
+const INDEX_KPS = 160;
+const QUERY_KPS = 420;
+const MAX_LEVELS = 7;
+const MIN_LEVEL_SIDE = 72;
+const GRID = 8; // 8x8 grey samples
+const DESC_SPAN = 2.5; // descriptor half-width / corner scale
+
+// ------------------------------------------------------------------------------------------
+// Fixed BRIEF test pattern (seeded, so stored features stay comparable).
+export const BRIEF_PAIRS: Int16Array = (() => {
+  let s = 0x9e3779b9 >>> 0;
+  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const n = GRID * GRID, pairs = new Int16Array(256);
+  const seen = new Set<number>();
+  let k = 0;
+  while (k < 64) {
+    const a = Math.floor(rnd() * n), b = Math.floor(rnd() * n);
+    if (a === b) continue;
+    const ax = a % GRID, ay = Math.floor(a / GRID), bx = b % GRID, by = Math.floor(b / GRID);
+    const d2 = (ax - bx) ** 2 + (ay - by) ** 2;
+    if (d2 > 40) continue; // keep tests local-ish: more robust to perspective
+    const key = Math.min(a, b) * n + Math.max(a, b);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    pairs[2 * k] = a; pairs[2 * k + 1] = b; k++;
+  }
+  return pairs;
+})();
+/** Index of each grid sample in the mirror image's frame (v axis reversed). */
+export const MIRROR_IDX: Int16Array = (() => {
+  const m = new Int16Array(GRID * GRID);
+  for (let y = 0; y < GRID; y++) for (let x = 0; x < GRID; x++) m[y * GRID + x] = (GRID - 1 - y) * GRID + x;
+  return m;
+})();
+
+// ------------------------------------------------------------------------------------------
+// Decoding
+
+interface Rgb { data: Buffer; w: number; h: number }
+
+async function decode(input: Buffer, maxSide: number, crop: CropBox | undefined, limit: number): Promise<Rgb> {
+  let img = sharp(input, { limitInputPixels: limit, failOn: 'none' }).autoOrient();
+  if (crop) {
+    const meta = await sharp(input, { limitInputPixels: limit }).metadata(); // header only
+    const W = meta.autoOrient?.width ?? meta.width ?? 0, H = meta.autoOrient?.height ?? meta.height ?? 0;
+    const c = normaliseCrop(crop);
+    const left = Math.min(W - 1, Math.max(0, Math.round(c.x * W))), top = Math.min(H - 1, Math.max(0, Math.round(c.y * H)));
+    const width = Math.max(1, Math.min(W - left, Math.round(c.w * W))), height = Math.max(1, Math.min(H - top, Math.round(c.h * H)));
+    img = img.extract({ left, top, width, height });
+  }
+  const { data, info } = await img
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', kernel: 'linear' })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, w: info.width, h: info.height };
+}
+
+export function normaliseCrop(c: CropBox): CropBox {
+  const clamp = (v: number) => Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0));
+  const x = clamp(c.x), y = clamp(c.y);
+  const w = Math.max(0.02, Math.min(1 - x, clamp(c.w))), h = Math.max(0.02, Math.min(1 - y, clamp(c.h)));
+  return { x: Math.min(x, 0.98), y: Math.min(y, 0.98), w, h };
+}
+
+// ------------------------------------------------------------------------------------------
+// Image helpers (Float32 grey planes)
+
+/** Area-average resample of a single-channel plane (or interleaved `ch` channels). */
+function resizeArea(src: Float32Array, w: number, h: number, nw: number, nh: number, ch = 1): Float32Array {
+  const tmp = new Float32Array(nw * h * ch), out = new Float32Array(nw * nh * ch);
+  const sx = w / nw, sy = h / nh;
+  for (let x = 0; x < nw; x++) {
+    const a = x * sx, b = a + sx, i0 = Math.floor(a), i1 = Math.min(w, Math.ceil(b));
+    for (let i = i0; i < i1; i++) {
+      const wt = (Math.min(b, i + 1) - Math.max(a, i)) / sx;
+      if (wt <= 0) continue;
+      for (let y = 0; y < h; y++) for (let c = 0; c < ch; c++) tmp[(y * nw + x) * ch + c]! += src[(y * w + i) * ch + c]! * wt;
+    }
+  }
+  for (let y = 0; y < nh; y++) {
+    const a = y * sy, b = a + sy, j0 = Math.floor(a), j1 = Math.min(h, Math.ceil(b));
+    for (let j = j0; j < j1; j++) {
+      const wt = (Math.min(b, j + 1) - Math.max(a, j)) / sy;
+      if (wt <= 0) continue;
+      const ro = j * nw * ch, wo = y * nw * ch;
+      for (let k = 0; k < nw * ch; k++) out[wo + k]! += tmp[ro + k]! * wt;
+    }
+  }
+  return out;
+}
+
+/** Separable binomial blur [1 4 6 4 1]/16, `passes` times (sigma ~ sqrt(passes)). */
+function blur(src: Float32Array, w: number, h: number, passes: number): Float32Array {
+  let a = src, b = new Float32Array(w * h);
+  for (let p = 0; p < passes; p++) {
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      for (let x = 0; x < w; x++) {
+        const xm2 = x < 2 ? 0 : x - 2, xm1 = x < 1 ? 0 : x - 1, xp1 = x + 1 >= w ? w - 1 : x + 1, xp2 = x + 2 >= w ? w - 1 : x + 2;
+        b[o + x] = (a[o + xm2]! + a[o + xp2]! + 4 * (a[o + xm1]! + a[o + xp1]!) + 6 * a[o + x]!) / 16;
+      }
+    }
+    const c = a === src ? new Float32Array(w * h) : a;
+    for (let y = 0; y < h; y++) {
+      const ym2 = (y < 2 ? 0 : y - 2) * w, ym1 = (y < 1 ? 0 : y - 1) * w, yp1 = (y + 1 >= h ? h - 1 : y + 1) * w, yp2 = (y + 2 >= h ? h - 1 : y + 2) * w, o = y * w;
+      for (let x = 0; x < w; x++) c[o + x] = (b[ym2 + x]! + b[yp2 + x]! + 4 * (b[ym1 + x]! + b[yp1 + x]!) + 6 * b[o + x]!) / 16;
+    }
+    a = c;
+  }
+  return a;
+}
+
+function bilinear(img: Float32Array, w: number, h: number, x: number, y: number): number {
+  if (x < 0) x = 0; else if (x > w - 1.001) x = w - 1.001;
+  if (y < 0) y = 0; else if (y > h - 1.001) y = h - 1.001;
+  const x0 = x | 0, y0 = y | 0, fx = x - x0, fy = y - y0, o = y0 * w + x0;
+  return (img[o]! * (1 - fx) + img[o + 1]! * fx) * (1 - fy) + (img[o + w]! * (1 - fx) + img[o + w + 1]! * fx) * fy;
+}
+
+// ------------------------------------------------------------------------------------------
+// Keypoints
+
+export interface Keypoint {
+  x: number; // level-0 working pixels
+  y: number;
+  level: number;
+  angle: number; // radians
+  desc: Uint32Array; // DESC_WORDS
+  mdesc?: Uint32Array;
+  score: number;
+}
+
+interface Cand { x: number; y: number; r: number }
+
+function harris(img: Float32Array, w: number, h: number, border: number): Cand[] {
+  const ixx = new Float32Array(w * h), iyy = new Float32Array(w * h), ixy = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) {
+    const o = y * w + x;
+    const gx = img[o + 1]! - img[o - 1]!, gy = img[o + w]! - img[o - w]!;
+    ixx[o] = gx * gx; iyy[o] = gy * gy; ixy[o] = gx * gy;
+  }
+  const sxx = blur(ixx, w, h, 2), syy = blur(iyy, w, h, 2), sxy = blur(ixy, w, h, 2);
+  const R = new Float32Array(w * h);
+  let max = 0;
+  for (let i = 0; i < w * h; i++) {
+    const a = sxx[i]!, b = syy[i]!, c = sxy[i]!;
+    const r = a * b - c * c - 0.05 * (a + b) * (a + b);
+    R[i] = r;
+    if (r > max) max = r;
+  }
+  const thr = max * 0.004, out: Cand[] = [];
+  for (let y = border; y < h - border; y++) for (let x = border; x < w - border; x++) {
+    const o = y * w + x, r = R[o]!;
+    if (r <= thr) continue;
+    let isMax = true;
+    for (let dy = -2; dy <= 2 && isMax; dy++) for (let dx = -2; dx <= 2; dx++) {
+      if ((dx || dy) && R[o + dy * w + dx]! >= r && (R[o + dy * w + dx]! > r || dy < 0 || (dy === 0 && dx < 0))) { isMax = false; break; }
+    }
+    if (!isMax) continue;
+    // sub-pixel refinement (parabola fit)
+    const l = R[o - 1]!, rr = R[o + 1]!, u = R[o - w]!, d = R[o + w]!;
+    const ddx = l - 2 * r + rr, ddy = u - 2 * r + d;
+    const ox = ddx < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - rr)) / ddx)) : 0;
+    const oy = ddy < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (u - d)) / ddy)) : 0;
+    out.push({ x: x + ox, y: y + oy, r });
+  }
+  return out;
+}
+
+/** Dominant gradient orientations (SIFT-style 36-bin histogram); returns 1 or 2 angles. */
+function orientations(img: Float32Array, w: number, cx: number, cy: number, radius: number, allowSecond: boolean): number[] {
+  const hist = new Float32Array(36);
+  const x0 = Math.round(cx), y0 = Math.round(cy), r2 = radius * radius, sig2 = 2 * (radius * 0.6) ** 2;
+  for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
+    const d2 = dx * dx + dy * dy;
+    if (d2 > r2) continue;
+    const o = (y0 + dy) * w + x0 + dx;
+    const gx = img[o + 1]! - img[o - 1]!, gy = img[o + w]! - img[o - w]!;
+    const mag = Math.sqrt(gx * gx + gy * gy) * Math.exp(-d2 / sig2);
+    let a = Math.atan2(gy, gx);
+    if (a < 0) a += 2 * Math.PI;
+    const fb = (a / (2 * Math.PI)) * 36, b0 = Math.floor(fb) % 36, f = fb - Math.floor(fb);
+    hist[b0]! += mag * (1 - f);
+    hist[(b0 + 1) % 36]! += mag * f;
+  }
+  const sm = new Float32Array(36);
+  for (let i = 0; i < 36; i++) sm[i] = (hist[(i + 35) % 36]! + 2 * hist[i]! + hist[(i + 1) % 36]!) / 4;
+  let best = 0;
+  for (let i = 1; i < 36; i++) if (sm[i]! > sm[best]!) best = i;
+  const peak = (i: number) => {
+    const l = sm[(i + 35) % 36]!, c = sm[i]!, r = sm[(i + 1) % 36]!;
+    const den = l - 2 * c + r, off = den < 0 ? (0.5 * (l - r)) / den : 0;
+    return (((i + 0.5 + off) / 36) * 2 * Math.PI) % (2 * Math.PI);
+  };
+  const out = [peak(best)];
+  if (allowSecond) {
+    let second = -1;
+    for (let i = 0; i < 36; i++) {
+      if (Math.abs(i - best) <= 2 || Math.abs(i - best) >= 34) continue;
+      const l = sm[(i + 35) % 36]!, r = sm[(i + 1) % 36]!;
+      if (sm[i]! > l && sm[i]! >= r && sm[i]! >= 0.8 * sm[best]! && (second < 0 || sm[i]! > sm[second]!)) second = i;
+    }
+    if (second >= 0) out.push(peak(second));
+  }
+  return out;
+}
+
+// Descriptor: a wide oriented window around the keypoint (DESC_SPAN x the corner's scale),
+// sampled on a GRID x GRID lattice in grey and on a 4x4 lattice in two opponent colour
+// channels; bits are "sample above the window's mean" (balanced, light-invariant) plus a few
+// grey pair tests.
+const SAMPLES = new Float32Array(GRID * GRID);
+const SA = new Float32Array(16), SB = new Float32Array(16);
+const MSAMPLES = new Float32Array(GRID * GRID);
+const MSA = new Float32Array(16), MSB = new Float32Array(16);
+
+export interface Planes { L: Float32Array; A: Float32Array; B: Float32Array; w: number; h: number }
+
+function bitsOf(S: Float32Array, SAa: Float32Array, SBb: Float32Array, out: Uint32Array): void {
+  const n = GRID * GRID;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += S[i]!;
+  mean /= n;
+  let k = 0;
+  for (let i = 0; i < n && k < 64; i++, k++) if (S[i]! > mean) out[k >> 5]! |= 1 << (k & 31);
+  for (let p = 0; p < 32; p++, k++) if (S[BRIEF_PAIRS[2 * p]!]! < S[BRIEF_PAIRS[2 * p + 1]!]!) out[k >> 5]! |= 1 << (k & 31);
+  let ma = 0, mb = 0;
+  for (let i = 0; i < 16; i++) { ma += SAa[i]!; mb += SBb[i]!; }
+  ma /= 16; mb /= 16;
+  for (let i = 0; i < 16; i++, k++) if (SAa[i]! > ma + 0.5) out[k >> 5]! |= 1 << (k & 31);
+  for (let i = 0; i < 16; i++, k++) if (SBb[i]! > mb + 0.5) out[k >> 5]! |= 1 << (k & 31);
+}
+
+function describe(P: Planes, cx: number, cy: number, radius: number, angle: number, mirror: boolean): { d: Uint32Array; m?: Uint32Array } {
+  const c = Math.cos(angle), s = Math.sin(angle), step = (2 * radius) / GRID;
+  const { L, A, B, w, h } = P;
+  SA.fill(0); SB.fill(0);
+  for (let j = 0; j < GRID; j++) for (let i = 0; i < GRID; i++) {
+    const u = -radius + (i + 0.5) * step, v = -radius + (j + 0.5) * step;
+    const x = cx + c * u - s * v, y = cy + s * u + c * v;
+    SAMPLES[j * GRID + i] = bilinear(L, w, h, x, y);
+    const ci = (j >> 1) * 4 + (i >> 1);
+    SA[ci]! += bilinear(A, w, h, x, y);
+    SB[ci]! += bilinear(B, w, h, x, y);
+  }
+  const d = new Uint32Array(DESC_WORDS);
+  bitsOf(SAMPLES, SA, SB, d);
+  if (!mirror) return { d };
+  for (let j = 0; j < GRID; j++) for (let i = 0; i < GRID; i++) MSAMPLES[j * GRID + i] = SAMPLES[(GRID - 1 - j) * GRID + i]!;
+  for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) { MSA[j * 4 + i] = SA[(3 - j) * 4 + i]!; MSB[j * 4 + i] = SB[(3 - j) * 4 + i]!; }
+  const m = new Uint32Array(DESC_WORDS);
+  bitsOf(MSAMPLES, MSA, MSB, m);
+  return { d, m };
+}
+
+export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] {
+  const { w, h, data } = rgb;
+  const n0 = w * h;
+  const grey = new Float32Array(n0 * 3);
+  for (let i = 0, o = 0; i < n0; i++, o += 3) {
+    const r = data[o]!, g = data[o + 1]!, b = data[o + 2]!;
+    grey[i * 3] = 0.299 * r + 0.587 * g + 0.114 * b;
+    grey[i * 3 + 1] = r - g;
+    grey[i * 3 + 2] = (r + g) / 2 - b;
+  }
+  const budget = role === 'index' ? INDEX_KPS : QUERY_KPS;
+  const border = PATCH_R + 2;
+  const levels: { img: Float32Array; P: Planes; w: number; h: number; f: number }[] = [];
+  let prev: Float32Array = grey, lw = w, lh = h;
+  for (let l = 0; l < MAX_LEVELS; l++) {
+    const f = LEVEL_STEP ** l;
+    const nw = Math.round(w / f), nh = Math.round(h / f);
+    if (Math.min(nw, nh) < MIN_LEVEL_SIDE) break;
+    const lab = l === 0 ? grey : resizeArea(prev, lw, lh, nw, nh, 3);
+    const L = new Float32Array(nw * nh), A = new Float32Array(nw * nh), B = new Float32Array(nw * nh);
+    for (let i = 0; i < nw * nh; i++) { L[i] = lab[i * 3]!; A[i] = lab[i * 3 + 1]!; B[i] = lab[i * 3 + 2]!; }
+    const img = blur(L, nw, nh, 1);
+    levels.push({ img, P: { L: blur(img, nw, nh, 3), A: blur(A, nw, nh, 4), B: blur(B, nw, nh, 4), w: nw, h: nh }, w: nw, h: nh, f });
+    prev = lab; lw = nw; lh = nh;
+  }
+  // per level: candidates spread over a grid, then a quota per level
+  const weights = levels.map((_, l) => 1 / (1 + 0.35 * l));
+  const wsum = weights.reduce((a, b) => a + b, 0);
+  const out: Keypoint[] = [];
+  levels.forEach((Lv, l) => {
+    const quota = Math.round((budget * weights[l]!) / wsum);
+    const cands = harris(Lv.img, Lv.w, Lv.h, border).sort((a, b) => b.r - a.r);
+    const cell = 24, gw = Math.ceil(Lv.w / cell), perCell = new Uint8Array(gw * Math.ceil(Lv.h / cell));
+    const picked: Cand[] = [];
+    for (const c of cands) {
+      const ci = Math.floor(c.y / cell) * gw + Math.floor(c.x / cell);
+      if (perCell[ci]! >= 2) continue;
+      perCell[ci]!++;
+      picked.push(c);
+      if (picked.length >= quota) break;
+    }
+    // the descriptor window is sampled two levels up (same physical size, smoother)
+    const dl = Math.min(l + 2, levels.length - 1);
+    for (const c of picked) {
+      const angs = orientations(Lv.img, Lv.w, c.x, c.y, PATCH_R, role === 'query');
+      const D = levels[dl]!, k = Lv.f / D.f;
+      for (const a of angs) {
+        const { d, m } = describe(D.P, c.x * k, c.y * k, DESC_SPAN * PATCH_R * k, a, role === 'query');
+        out.push({ x: c.x * Lv.f, y: c.y * Lv.f, level: l, angle: a, desc: d, ...(m ? { mdesc: m } : {}), score: c.r });
+      }
+    }
+  });
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------
+// Global thumbnail
+
+export function thumbnail(rgb: Rgb, box?: { x: number; y: number; w: number; h: number }): Uint8Array {
+  const { w, h, data } = rgb;
+  const b = box ?? { x: 0, y: 0, w, h };
+  const x0 = Math.round(b.x), y0 = Math.round(b.y), bw = Math.max(1, Math.round(b.w)), bh = Math.max(1, Math.round(b.h));
+  const src = new Float32Array(bw * bh * 3);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) {
+    const si = ((y0 + y) * w + x0 + x) * 3, di = (y * bw + x) * 3;
+    src[di] = data[si]!; src[di + 1] = data[si + 1]!; src[di + 2] = data[si + 2]!;
+  }
+  const t = resizeArea(src, bw, bh, THUMB, THUMB, 3);
+  const out = new Uint8Array(THUMB * THUMB * 3);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(t[i]!)));
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------
+// Public API
+
+function packKeypoints(kps: Keypoint[], w: number, h: number): { k: Buffer; m?: Buffer } {
+  const k = Buffer.alloc(kps.length * KP_BYTES);
+  const hasM = kps.length > 0 && kps[0]!.mdesc !== undefined;
+  const m = hasM ? Buffer.alloc(kps.length * 16) : undefined;
+  kps.forEach((p, i) => {
+    const o = i * KP_BYTES;
+    k.writeUInt16LE(Math.min(65535, Math.round((p.x / w) * 65535)), o);
+    k.writeUInt16LE(Math.min(65535, Math.round((p.y / h) * 65535)), o + 2);
+    k.writeUInt8(p.level, o + 4);
+    let a = p.angle % (2 * Math.PI);
+    if (a < 0) a += 2 * Math.PI;
+    k.writeUInt8(Math.round((a / (2 * Math.PI)) * 256) & 255, o + 5);
+    for (let j = 0; j < DESC_WORDS; j++) k.writeUInt32LE(p.desc[j]! >>> 0, o + 6 + 4 * j);
+    if (m) for (let j = 0; j < DESC_WORDS; j++) m.writeUInt32LE(p.mdesc![j]! >>> 0, i * 16 + 4 * j);
+  });
+  return m ? { k, m } : { k };
+}
+
+/**
+ * Compute the features of an image (JPEG, PNG, WebP… anything sharp reads). One decode.
+ * `role: 'query'` keeps more keypoints and adds their mirror-image descriptors;
+ * `crop` (fractions of the auto-oriented image) restricts the features to a part of the photo.
+ */
+export async function computeImageFeatures(input: Buffer, opts: FeatureOptions = {}): Promise<ImageFeatures> {
+  const role = opts.role ?? 'index';
+  const rgb = await decode(input, role === 'query' ? QUERY_SIZE : INDEX_SIZE, opts.crop, opts.limitInputPixels ?? 50_000_000);
+  const kps = extractKeypoints(rgb, role);
+  const { k, m } = packKeypoints(kps, rgb.w, rgb.h);
+  const g = Buffer.from(thumbnail(rgb));
+  return { v: FEATURE_VERSION, w: rgb.w, h: rgb.h, g: g.toString('base64'), k: k.toString('base64'), ...(m ? { m: m.toString('base64') } : {}) };
+}
+
+/** Features of a query photo (more keypoints, mirror descriptors, optional crop box). */
+export function computeQueryFeatures(input: Buffer, crop?: CropBox): Promise<ImageFeatures> {
+  return computeImageFeatures(input, crop ? { role: 'query', crop } : { role: 'query' });
+}
+
+/** Approximate stored size in bytes (as JSON). */
+export function featureSize(f: ImageFeatures): number {
+  return JSON.stringify(f).length;
+}

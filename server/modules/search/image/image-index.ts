@@ -1,0 +1,476 @@
+// In-memory photo-search index over stored ImageFeatures.
+//
+// Candidate retrieval never scans every record: each indexed keypoint descriptor (128 bits) is
+// filed in TABLES hash tables under 16-bit parts of its code (multi-index hashing); a query's
+// descriptors (and their mirror-image versions) look up their buckets, keep the entries within
+// a Hamming radius and vote for the records they belong to. The best-voted records are then
+// re-ranked by a finer comparison: geometric verification of the keypoint matches (one-point
+// similarity hypotheses from position/scale/angle, refined by an affine fit: the number of
+// consistent matches), combined with the correlation of the 16x16 colour thumbnails over the 8
+// rotations/mirrors and several scales.
+import {
+  DESC_WORDS, KP_BYTES, LEVEL_STEP, PATCH_R, THUMB, type ImageFeatures,
+} from './image-features.js';
+
+export interface QueryOptions {
+  limit?: number;
+  /** records re-ranked after retrieval (default 48) */
+  candidates?: number;
+}
+
+export interface ImageMatch {
+  id: string;
+  /** in [0, 1] */
+  similarity: number;
+  /** number of geometrically consistent keypoint matches */
+  inliers: number;
+  /** best thumbnail correlation over rotations/mirrors/scales, in [-1, 1] */
+  global: number;
+  /** whether the best local match is mirrored */
+  mirrored: boolean;
+  /** the part of the stored image that matched (fractions), when found by local features */
+  region?: { x: number; y: number; w: number; h: number };
+}
+
+const KEY_BITS = 20;
+/**
+ * Bits of the 128-bit code used as hash keys, 6 disjoint tables of 20 bits. Chosen greedily
+ * (once, offline, on 29 000 descriptors of generated motifs) to spread the entries evenly.
+ */
+const KEY_BIT_SETS: number[][] = [[82,118,25,111,108,96,65,75,91,115,79,68,64,120,52,78,106,74,36,28],[98,124,107,112,88,32,122,60,80,100,7,127,20,69,70,81,89,110,24,63],[126,103,85,33,2,116,56,109,102,62,73,123,104,77,0,12,101,66,99,94],[72,97,114,40,9,119,26,105,54,6,58,34,83,38,16,61,55,4,15,48],[59,113,17,41,5,53,121,57,31,1,117,87,14,84,67,86,35,125,42,92],[3,49,8,18,13,45,29,47,23,51,27,76,95,90,21,50,44,39,93,37]];
+const TABLES = KEY_BIT_SETS.length;
+const MATCH_DIST = 30; // of 128 bits
+/** Buckets with more entries than this are too common to say anything (stop words); bounds the work per query. */
+const MAX_BUCKET = 160;
+
+// ------------------------------------------------------------------------------------------
+// Decoding stored features
+
+export interface DecodedFeatures {
+  w: number;
+  h: number;
+  n: number;
+  /** x, y (working pixels), scale (level factor), angle (radians) per keypoint */
+  geom: Float32Array;
+  desc: Uint32Array; // n * DESC_WORDS
+  mdesc?: Uint32Array;
+  thumb: Uint8Array;
+  /** query side: normalised thumbnails of the 8 dihedral transforms x scales */
+  qthumbs?: Float32Array[];
+}
+
+function b64(s: string | Uint8Array): Buffer {
+  return typeof s === 'string' ? Buffer.from(s, 'base64') : Buffer.from(s.buffer, s.byteOffset, s.byteLength);
+}
+
+export function decodeFeatures(f: ImageFeatures): DecodedFeatures {
+  const k = b64(f.k), n = Math.floor(k.length / KP_BYTES);
+  const geom = new Float32Array(n * 4), desc = new Uint32Array(n * DESC_WORDS);
+  for (let i = 0; i < n; i++) {
+    const o = i * KP_BYTES;
+    geom[4 * i] = (k.readUInt16LE(o) / 65535) * f.w;
+    geom[4 * i + 1] = (k.readUInt16LE(o + 2) / 65535) * f.h;
+    geom[4 * i + 2] = LEVEL_STEP ** k.readUInt8(o + 4);
+    geom[4 * i + 3] = (k.readUInt8(o + 5) / 256) * 2 * Math.PI;
+    for (let j = 0; j < DESC_WORDS; j++) desc[i * DESC_WORDS + j] = k.readUInt32LE(o + 6 + 4 * j);
+  }
+  const out: DecodedFeatures = { w: f.w, h: f.h, n, geom, desc, thumb: new Uint8Array(b64(f.g)) };
+  if (f.m) {
+    const m = b64(f.m), md = new Uint32Array(n * DESC_WORDS);
+    for (let i = 0; i < n * DESC_WORDS; i++) md[i] = m.readUInt32LE(4 * i);
+    out.mdesc = md;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------
+// Thumbnails
+
+const DIHEDRAL: Int16Array[] = (() => {
+  const maps: Int16Array[] = [];
+  for (let t = 0; t < 8; t++) {
+    const m = new Int16Array(THUMB * THUMB);
+    for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+      let u = x, v = y;
+      for (let r = 0; r < t % 4; r++) { const nu = THUMB - 1 - v; v = u; u = nu; }
+      if (t >= 4) u = THUMB - 1 - u;
+      m[y * THUMB + x] = v * THUMB + u;
+    }
+    maps.push(m);
+  }
+  return maps;
+})();
+
+/** Per-channel zero-mean unit-norm thumbnail (so warm light and exposure cancel out). */
+export function normaliseThumb(t: Uint8Array | Float32Array): Float32Array {
+  const n = THUMB * THUMB, out = new Float32Array(n * 3);
+  for (let c = 0; c < 3; c++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += t[i * 3 + c]!;
+    mean /= n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) { const d = t[i * 3 + c]! - mean; out[i * 3 + c] = d; ss += d * d; }
+    const inv = 1 / Math.sqrt(ss + 1e-3 + n * 4); // a floor so flat channels do not amplify noise
+    for (let i = 0; i < n; i++) out[i * 3 + c]! *= inv;
+  }
+  return out;
+}
+
+/** Resample a centred square `frac` of a 16x16 thumbnail back to 16x16 (bilinear). */
+function centreScale(t: Uint8Array, frac: number): Float32Array {
+  const out = new Float32Array(THUMB * THUMB * 3);
+  for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+    const u = (THUMB - 1) / 2 + (x - (THUMB - 1) / 2) * frac, v = (THUMB - 1) / 2 + (y - (THUMB - 1) / 2) * frac;
+    const x0 = Math.floor(u), y0 = Math.floor(v), fx = u - x0, fy = v - y0;
+    const x1 = Math.min(THUMB - 1, x0 + 1), y1 = Math.min(THUMB - 1, y0 + 1);
+    for (let c = 0; c < 3; c++) {
+      out[(y * THUMB + x) * 3 + c] =
+        (t[(y0 * THUMB + x0) * 3 + c]! * (1 - fx) + t[(y0 * THUMB + x1) * 3 + c]! * fx) * (1 - fy) +
+        (t[(y1 * THUMB + x0) * 3 + c]! * (1 - fx) + t[(y1 * THUMB + x1) * 3 + c]! * fx) * fy;
+    }
+  }
+  return out;
+}
+
+const QUERY_SCALES = [1, 0.9, 0.8];
+function queryThumbs(thumb: Uint8Array): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (const s of QUERY_SCALES) {
+    const base = normaliseThumb(s === 1 ? thumb : centreScale(thumb, s));
+    for (const m of DIHEDRAL) {
+      const t = new Float32Array(THUMB * THUMB * 3);
+      for (let i = 0; i < THUMB * THUMB; i++) { const j = m[i]!; t[i * 3] = base[j * 3]!; t[i * 3 + 1] = base[j * 3 + 1]!; t[i * 3 + 2] = base[j * 3 + 2]!; }
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+function globalScore(q: Float32Array[], stored: Float32Array): number {
+  let best = -1;
+  for (const t of q) {
+    let s = 0;
+    for (let i = 0; i < t.length; i++) s += t[i]! * stored[i]!;
+    if (s > best) best = s;
+  }
+  return best / 3;
+}
+
+// ------------------------------------------------------------------------------------------
+// Hamming
+
+function popcnt(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function keyOf(desc: Uint32Array, o: number, t: number): number {
+  const bits = KEY_BIT_SETS[t]!;
+  let k = 0;
+  for (let i = 0; i < bits.length; i++) { const b = bits[i]!; k = (k << 1) | ((desc[o + (b >> 5)]! >>> (b & 31)) & 1); }
+  return k;
+}
+
+// ------------------------------------------------------------------------------------------
+// Geometric verification
+
+interface Match { q: number; k: number; d: number }
+
+interface Verified { inliers: number; region?: { x0: number; y0: number; x1: number; y1: number } }
+
+function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number): Verified {
+  const M = matches.length;
+  if (M < 3) return { inliers: Math.min(M, 1) };
+  matches.sort((a, b) => a.d - b.d);
+  const H = Math.min(M, 120);
+  let best = 0, bestSet: number[] = [];
+  const usedQ = new Map<number, number>(), usedK = new Map<number, number>();
+  let stamp = 0;
+  for (let h = 0; h < H; h++) {
+    const m = matches[h]!, qi = m.q * 4, ki = (m.k - kOff) * 4;
+    const sig = qg[qi + 2]! / kg[ki + 2]!, phi = qg[qi + 3]! - kg[ki + 3]!;
+    const c = Math.cos(phi) * sig, s = Math.sin(phi) * sig;
+    const tx = qg[qi]! - (c * kg[ki]! - s * kg[ki + 1]!), ty = qg[qi + 1]! - (s * kg[ki]! + c * kg[ki + 1]!);
+    const ls = Math.log2(sig);
+    stamp++;
+    const set: number[] = [];
+    for (let j = 0; j < M; j++) {
+      const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
+      if (usedQ.get(mj.q) === stamp || usedK.get(mj.k) === stamp) continue;
+      const sq = qg[qj + 2]!;
+      if (Math.abs(Math.log2(sq / kg[kj + 2]!) - ls) > 0.8) continue;
+      let da = Math.abs(qg[qj + 3]! - kg[kj + 3]! - phi) % (2 * Math.PI);
+      if (da > Math.PI) da = 2 * Math.PI - da;
+      if (da > 0.6) continue;
+      const px = c * kg[kj]! - s * kg[kj + 1]! + tx, py = s * kg[kj]! + c * kg[kj + 1]! + ty;
+      const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.5 * PATCH_R * sq;
+      if (ex * ex + ey * ey > tol * tol) continue;
+      usedQ.set(mj.q, stamp); usedK.set(mj.k, stamp);
+      set.push(j);
+    }
+    if (set.length > best) { best = set.length; bestSet = set; }
+  }
+  if (best < 3) return { inliers: best };
+  // refine: least-squares affine on the inliers, recount with a tighter, perspective-tolerant test
+  let inl = bestSet;
+  for (let it = 0; it < 2; it++) {
+    const A = fitAffine(inl.map((j) => matches[j]!), qg, kg, kOff);
+    if (!A) break;
+    const set: number[] = [];
+    const uq = new Set<number>(), uk = new Set<number>();
+    for (let j = 0; j < M; j++) {
+      const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
+      if (uq.has(mj.q) || uk.has(mj.k)) continue;
+      const px = A[0] * kg[kj]! + A[1] * kg[kj + 1]! + A[2], py = A[3] * kg[kj]! + A[4] * kg[kj + 1]! + A[5];
+      const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.4 * PATCH_R * qg[qj + 2]!;
+      if (ex * ex + ey * ey > tol * tol) continue;
+      // scale consistency with the affine's local scale
+      const det = Math.sqrt(Math.abs(A[0] * A[4] - A[1] * A[3]));
+      if (Math.abs(Math.log2(qg[qj + 2]! / kg[kj + 2]! / det)) > 0.9) continue;
+      uq.add(mj.q); uk.add(mj.k);
+      set.push(j);
+    }
+    if (set.length < 3) break;
+    inl = set;
+  }
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const j of inl) {
+    const kj = (matches[j]!.k - kOff) * 4;
+    x0 = Math.min(x0, kg[kj]!); y0 = Math.min(y0, kg[kj + 1]!); x1 = Math.max(x1, kg[kj]!); y1 = Math.max(y1, kg[kj + 1]!);
+  }
+  return { inliers: Math.max(inl.length, best >= 3 ? Math.min(best, inl.length + 2) : 0), region: { x0, y0, x1, y1 } };
+}
+
+function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number): [number, number, number, number, number, number] | null {
+  if (ms.length < 3) return null;
+  // normal equations for [a b c] with rows (x, y, 1) -> u and -> v
+  let sxx = 0, sxy = 0, sx = 0, syy = 0, sy = 0, n = 0, sxu = 0, syu = 0, su = 0, sxv = 0, syv = 0, sv = 0;
+  for (const m of ms) {
+    const x = kg[(m.k - kOff) * 4]!, y = kg[(m.k - kOff) * 4 + 1]!, u = qg[m.q * 4]!, v = qg[m.q * 4 + 1]!;
+    sxx += x * x; sxy += x * y; sx += x; syy += y * y; sy += y; n++;
+    sxu += x * u; syu += y * u; su += u; sxv += x * v; syv += y * v; sv += v;
+  }
+  const M = [[sxx, sxy, sx], [sxy, syy, sy], [sx, sy, n]];
+  const det = M[0]![0]! * (M[1]![1]! * M[2]![2]! - M[1]![2]! * M[2]![1]!) - M[0]![1]! * (M[1]![0]! * M[2]![2]! - M[1]![2]! * M[2]![0]!) + M[0]![2]! * (M[1]![0]! * M[2]![1]! - M[1]![1]! * M[2]![0]!);
+  if (Math.abs(det) < 1e-6) return null;
+  const solve = (b: number[]) => {
+    const r: number[] = [];
+    for (let c = 0; c < 3; c++) {
+      const Mc = M.map((row, i) => row.map((v, j) => (j === c ? b[i]! : v)));
+      r.push((Mc[0]![0]! * (Mc[1]![1]! * Mc[2]![2]! - Mc[1]![2]! * Mc[2]![1]!) - Mc[0]![1]! * (Mc[1]![0]! * Mc[2]![2]! - Mc[1]![2]! * Mc[2]![0]!) + Mc[0]![2]! * (Mc[1]![0]! * Mc[2]![1]! - Mc[1]![1]! * Mc[2]![0]!)) / det);
+    }
+    return r;
+  };
+  const a = solve([sxu, syu, su]), b = solve([sxv, syv, sv]);
+  return [a[0]!, a[1]!, a[2]!, b[0]!, b[1]!, b[2]!];
+}
+
+// ------------------------------------------------------------------------------------------
+// Scoring
+
+/** Map the evidence to a similarity in [0, 1]. */
+export function combineScore(inliers: number, global: number): number {
+  const local = inliers <= 3 ? 0 : 1 - Math.exp(-(inliers - 3) / 10);
+  const glob = Math.max(0, Math.min(1, (global - 0.45) / 0.5));
+  const s = Math.max(local, glob) + 0.15 * Math.min(local, glob);
+  return Math.min(1, Math.max(0, s / 1.15 + 0.0));
+}
+
+// ------------------------------------------------------------------------------------------
+
+
+interface Slot { id: string; alive: boolean; kpStart: number; n: number; w: number; h: number; thumb: Float32Array }
+
+export class ImageIndex {
+  private slots: Slot[] = [];
+  private byId = new Map<string, number>();
+  private kpDesc = new Uint32Array(1024 * DESC_WORDS);
+  private kpGeom = new Float32Array(1024 * 4);
+  private kpSlot = new Int32Array(1024);
+  private nKp = 0;
+  private stamp = new Uint32Array(1024);
+  private stampGen = 0;
+  // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
+  private heads: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1 << KEY_BITS).fill(-1));
+  private counts: Uint32Array[] = Array.from({ length: TABLES }, () => new Uint32Array(1 << KEY_BITS));
+  private nexts: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1024));
+  private dead = 0;
+
+  get size(): number { return this.byId.size; }
+
+  has(id: string): boolean { return this.byId.has(id); }
+
+  add(id: string, features: ImageFeatures | DecodedFeatures): void {
+    if (this.byId.has(id)) this.remove(id);
+    const f = 'k' in features ? decodeFeatures(features) : features;
+    const start = this.nKp;
+    this.ensureKp(this.nKp + f.n);
+    this.kpDesc.set(f.desc.subarray(0, f.n * DESC_WORDS), start * DESC_WORDS);
+    this.kpGeom.set(f.geom.subarray(0, f.n * 4), start * 4);
+    const slot = this.slots.length;
+    for (let i = 0; i < f.n; i++) {
+      const k = start + i;
+      this.kpSlot[k] = slot;
+      for (let t = 0; t < TABLES; t++) {
+        const key = keyOf(this.kpDesc, k * DESC_WORDS, t);
+        this.nexts[t]![k] = this.heads[t]![key]!;
+        this.heads[t]![key] = k;
+        this.counts[t]![key]!++;
+      }
+    }
+    this.nKp += f.n;
+    this.slots.push({ id, alive: true, kpStart: start, n: f.n, w: f.w, h: f.h, thumb: normaliseThumb(f.thumb) });
+    this.byId.set(id, slot);
+  }
+
+  remove(id: string): boolean {
+    const slot = this.byId.get(id);
+    if (slot === undefined) return false;
+    this.slots[slot]!.alive = false;
+    this.byId.delete(id);
+    this.dead += this.slots[slot]!.n;
+    if (this.dead > 4096 && this.dead > this.nKp / 3) this.compact();
+    return true;
+  }
+
+  /** Rebuild without removed records. */
+  compact(): void {
+    const live = this.slots.filter((s) => s.alive).map((s) => ({ s, f: this.slotFeatures(s) }));
+    const fresh = new ImageIndex();
+    for (const { s, f } of live) fresh.add(s.id, f);
+    Object.assign(this, fresh);
+  }
+
+  private slotFeatures(s: Slot): DecodedFeatures {
+    return {
+      w: s.w, h: s.h, n: s.n,
+      geom: this.kpGeom.slice(s.kpStart * 4, (s.kpStart + s.n) * 4),
+      desc: this.kpDesc.slice(s.kpStart * DESC_WORDS, (s.kpStart + s.n) * DESC_WORDS),
+      thumb: new Uint8Array(0),
+      qthumbs: [s.thumb],
+    };
+  }
+
+  private ensureKp(n: number): void {
+    if (n <= this.kpSlot.length) return;
+    let cap = this.kpSlot.length;
+    while (cap < n) cap *= 2;
+    const d = new Uint32Array(cap * DESC_WORDS); d.set(this.kpDesc); this.kpDesc = d;
+    const g = new Float32Array(cap * 4); g.set(this.kpGeom); this.kpGeom = g;
+    const s = new Int32Array(cap); s.set(this.kpSlot); this.kpSlot = s;
+    const st = new Uint32Array(cap); st.set(this.stamp); this.stamp = st;
+    this.nexts = this.nexts.map((nx) => { const a = new Int32Array(cap); a.set(nx); return a; });
+  }
+
+  query(features: ImageFeatures | DecodedFeatures, opts: QueryOptions = {}): ImageMatch[] {
+    const q = prepareQuery(features);
+    const limit = opts.limit ?? 10, C = opts.candidates ?? 48;
+    // 1. retrieval: hash lookups, Hamming check, votes per record
+    const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
+    const matches: Match[][] = sets.map(() => []);
+    const votes = new Map<number, number>();
+    for (let si = 0; si < sets.length; si++) {
+      const D = sets[si]!;
+      for (let i = 0; i < q.n; i++) {
+        const o = i * DESC_WORDS;
+        const g = ++this.stampGen;
+        const d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
+        let lastSlot = -1;
+        for (let t = 0; t < TABLES; t++) {
+          const key = keyOf(D, o, t);
+          if (this.counts[t]![key]! > MAX_BUCKET) continue;
+          const nx = this.nexts[t]!;
+          for (let k = this.heads[t]![key]!; k >= 0; k = nx[k]!) {
+            if (this.stamp[k] === g) continue;
+            this.stamp[k] = g;
+            const ko = k * DESC_WORDS;
+            const dist = popcnt(d0 ^ this.kpDesc[ko]!) + popcnt(d1 ^ this.kpDesc[ko + 1]!) + popcnt(d2 ^ this.kpDesc[ko + 2]!) + popcnt(d3 ^ this.kpDesc[ko + 3]!);
+            if (dist > MATCH_DIST) continue;
+            const slot = this.kpSlot[k]!;
+            if (!this.slots[slot]!.alive) continue;
+            matches[si]!.push({ q: i, k, d: dist });
+            if (slot !== lastSlot) { votes.set(slot, (votes.get(slot) ?? 0) + (1 - dist / (MATCH_DIST + 8))); lastSlot = slot; }
+          }
+        }
+      }
+    }
+    const cands = [...votes.entries()].sort((a, b) => b[1] - a[1]).slice(0, C).map(([s]) => s);
+    return this.rerank(q, cands, matches, limit);
+  }
+
+  /** Re-rank the given records (slots) with the finer comparison. */
+  private rerank(q: PreparedQuery, cands: number[], matches: Match[][], limit: number): ImageMatch[] {
+    const pos = new Map<number, number>();
+    cands.forEach((s, i) => pos.set(s, i));
+    const per: Match[][][] = matches.map(() => cands.map(() => []));
+    matches.forEach((ms, si) => { for (const m of ms) { const c = pos.get(this.kpSlot[m.k]!); if (c !== undefined) per[si]![c]!.push(m); } });
+    const out: ImageMatch[] = [];
+    cands.forEach((slot, ci) => {
+      const s = this.slots[slot]!;
+      let bestV: Verified = { inliers: 0 }, mirrored = false;
+      per.forEach((bySlot, si) => {
+        const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, this.kpGeom, s.kpStart);
+        if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
+      });
+      const global = globalScore(q.qthumbs, s.thumb);
+      const r = bestV.region;
+      out.push({
+        id: s.id, similarity: combineScore(bestV.inliers, global), inliers: bestV.inliers, global, mirrored,
+        ...(r ? { region: { x: r.x0 / s.w, y: r.y0 / s.h, w: (r.x1 - r.x0) / s.w, h: (r.y1 - r.y0) / s.h } } : {}),
+      });
+    });
+    out.sort((a, b) => b.similarity - a.similarity || b.inliers - a.inliers || b.global - a.global);
+    return out.slice(0, limit);
+  }
+
+  /** Brute force: every record is matched and re-ranked (for recall comparisons). */
+  exhaustive(features: ImageFeatures | DecodedFeatures, opts: QueryOptions = {}): ImageMatch[] {
+    const q = prepareQuery(features);
+    const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
+    const all: number[] = [];
+    this.slots.forEach((s, i) => { if (s.alive) all.push(i); });
+    const matches: Match[][] = sets.map(() => []);
+    for (const slot of all) {
+      const s = this.slots[slot]!;
+      for (let si = 0; si < sets.length; si++) {
+        const D = sets[si]!;
+        for (let i = 0; i < q.n; i++) {
+          const o = i * DESC_WORDS;
+          for (let k = s.kpStart; k < s.kpStart + s.n; k++) {
+            const ko = k * DESC_WORDS;
+            const dist = popcnt(D[o]! ^ this.kpDesc[ko]!) + popcnt(D[o + 1]! ^ this.kpDesc[ko + 1]!) + popcnt(D[o + 2]! ^ this.kpDesc[ko + 2]!) + popcnt(D[o + 3]! ^ this.kpDesc[ko + 3]!);
+            if (dist <= MATCH_DIST) matches[si]!.push({ q: i, k, d: dist });
+          }
+        }
+      }
+    }
+    return this.rerank(q, all, matches, opts.limit ?? 10);
+  }
+}
+
+interface PreparedQuery extends DecodedFeatures { qthumbs: Float32Array[]; mgeom?: Float32Array }
+
+function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
+  const f = 'k' in features ? decodeFeatures(features) : features;
+  const qthumbs = f.qthumbs ?? queryThumbs(f.thumb);
+  let mgeom: Float32Array | undefined;
+  if (f.mdesc) {
+    mgeom = new Float32Array(f.geom);
+    for (let i = 0; i < f.n; i++) {
+      mgeom[4 * i] = f.w - f.geom[4 * i]!;
+      mgeom[4 * i + 3] = Math.PI - f.geom[4 * i + 3]!;
+    }
+  }
+  return { ...f, qthumbs, ...(mgeom ? { mgeom } : {}) };
+}
+
+/**
+ * Exhaustive search over stored features (no index): every record is compared with the query
+ * with the same fine comparison as the index's re-ranking. For recall comparisons and tests.
+ */
+export function exhaustiveSearch(records: Iterable<{ id: string; features: ImageFeatures }>, query: ImageFeatures, opts: QueryOptions = {}): ImageMatch[] {
+  const idx = new ImageIndex();
+  for (const r of records) idx.add(r.id, r.features);
+  return idx.exhaustive(query, opts);
+}
