@@ -12,30 +12,13 @@ import { renderMotif } from '../support/motifs.js';
 import { anonymousAgent, createActor, API, type Actor } from '../support/actors.js';
 import { createTestApp, testConfig } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
+import { assertNothingPrivate, importRecords } from './registry-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = JSON.parse(fs.readFileSync(path.resolve(here, '../../../shared/fixtures/text-search.json'), 'utf8')) as {
   records: Array<{ id: string; craft: string; region: string; title: Record<string, string>; description?: Record<string, string> }>;
   queries: Array<{ q: string; expect: string[]; exclude?: string[]; why: string }>;
 };
-
-type App = ReturnType<typeof createTestApp>['app'];
-
-/** POST /admin/import with a manifest and named image files. */
-export function importRecords(app: App, admin: Actor, manifest: unknown[], images: Array<{ name: string; data: Buffer }> = []) {
-  let req = admin.agent.post(`${API}/admin/import`).attach('manifest', Buffer.from(JSON.stringify(manifest)), { filename: 'manifest.json', contentType: 'application/json' });
-  for (const img of images) req = req.attach('images', img.data, { filename: img.name, contentType: 'image/jpeg' });
-  return req;
-}
-
-/** Fails if a public answer carries anything personal: emails, phone numbers, or owner ids. */
-export function assertNothingPrivate(body: unknown, ownerIds: string[]) {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  assert.doesNotMatch(text, /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}/, 'an email address in a public answer');
-  assert.doesNotMatch(text, /\+?212[\s-]?\d|0[67]\d{8}/, 'a phone number in a public answer');
-  for (const id of ownerIds) assert.ok(!text.includes(id), `owner id ${id} in a public answer`);
-  assert.doesNotMatch(text, /"(owner|ownerId|email|phone|assignedTo|history|nationalId)"\s*:\s*"/, 'a private field in a public answer');
-}
 
 describe('Public registry: text search, records, certificates, oppositions, gazette', function () {
   this.timeout(120_000);

@@ -7,13 +7,14 @@ import express from 'express';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { ValidationError } from '../../lib/errors.js';
+import { UnsupportedMediaTypeError, ValidationError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { route } from '../../lib/openapi.js';
 import { parseWith } from '../../lib/validate.js';
 import { requireRole } from '../accounts/accounts.middleware.js';
 import { applicationIdParams } from '../applications/applications.schema.js';
-import type { MediaService } from '../media/media.service.js';
+import { sniffImageType } from '../media/file-type.js';
+import { ACCEPTED_IMAGES, type MediaService } from '../media/media.service.js';
 import { ensureIndexBuilt, PUBLIC, searchText, suggest } from '../search/search.service.js';
 import { certificateFields, findRegistered, signCertificate, verifyCertificate } from './certificate.service.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
@@ -86,7 +87,8 @@ export function registryRouter(deps: { config: Config; logger: Logger; media: Me
     async (req, res) => {
       const fields = parseWith(imageSearchFields, req.body ?? {}, 'body');
       const file = req.file;
-      if (!file) throw new ValidationError('Send the photo in the multipart field "image" (JPEG, PNG or WebP).');
+      if (!file) throw new ValidationError(`Send the photo in the multipart field "image": ${ACCEPTED_IMAGES}.`);
+      if (!sniffImageType(file.buffer)) throw new UnsupportedMediaTypeError(`The photo is not an accepted image: send ${ACCEPTED_IMAGES}.`);
       const box = [fields.x, fields.y, fields.w, fields.h];
       if (box.some((v) => v !== undefined) && box.some((v) => v === undefined)) throw new ValidationError('A crop box needs all of x, y, w and h.');
       const crop = fields.w !== undefined ? { x: fields.x!, y: fields.y!, w: fields.w, h: fields.h! } : undefined;

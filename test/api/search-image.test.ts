@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { Application } from '../../server/modules/applications/application.model.js';
+import { imageIndexingSettled } from '../../server/modules/registry/registry.listeners.js';
+import { syncRegistryEntry } from '../../server/modules/search/search.service.js';
+import { alter, renderMotif, type AlterKind, type Motif } from '../support/motifs.js';
+import { createActor, API, type Actor } from '../support/actors.js';
+import { createTestApp } from '../support/app.js';
+import { resetDatabase } from '../support/db.js';
+import { assertNothingPrivate, importRecords } from './registry-helpers.js';
+
+const MOTIFS = 24;
+const SEED = 41;
+
+interface Hit { registrationNumber: string; similarity: number; thumbUrl?: string }
+
+describe('Public registry: search by photo', function () {
+  this.timeout(300_000);
+  const uploadsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-image-search-'));
+  const { app } = createTestApp({ UPLOADS_DIR: uploadsDir });
+  let admin: Actor;
+  let motifs: Motif[];
+  let sensitive: Motif;
+
+  after(() => fs.rmSync(uploadsDir, { recursive: true, force: true }));
+  before(async () => {
+    await resetDatabase();
+    admin = await createActor(app, 'admin');
+    motifs = await Promise.all(Array.from({ length: MOTIFS }, (_, i) => renderMotif(SEED, i)));
+    sensitive = await renderMotif(SEED + 1, 3);
+    const manifest = [
+      ...motifs.map((m, i) => ({ protectionType: 'industrial_design', status: 'registered', registrationNumber: `IMG-${i}`, title: { fr: `Motif ${m.family} ${i}` }, craft: 'zellige', region: 'fes-meknes', images: [`${m.id}.jpg`] })),
+      { protectionType: 'heritage_inventory', status: 'registered', registrationNumber: 'IMG-SENSITIVE', sensitive: true, title: { fr: 'Motif sacré' }, craft: 'textile', region: 'draa-tafilalet', images: ['sensitive.jpg'] },
+    ];
+    const images = [...motifs.map((m) => ({ name: `${m.id}.jpg`, data: m.jpeg })), { name: 'sensitive.jpg', data: sensitive.jpeg }];
+    const res = await importRecords(app, admin, manifest, images).expect(200);
+    assert.equal(res.body.imported, MOTIFS + 1, JSON.stringify(res.body.failed));
+  });
+
+  async function search(jpeg: Buffer, fields: Record<string, string | number> = {}): Promise<Hit[]> {
+    let req = request(app).post(`${API}/registry/search/image`).attach('image', jpeg, { filename: 'photo.jpg', contentType: 'image/jpeg' });
+    for (const [k, v] of Object.entries(fields)) req = req.field(k, String(v));
+    const res = await req.expect(200);
+    assertNothingPrivate(res.body, [admin.user.id]);
+    return res.body.items as Hit[];
+  }
+
+  const cases: Array<{ kind: AlterKind; top: number }> = [
+    { kind: 'mild', top: 1 },
+    { kind: 'photo', top: 1 },
+    { kind: 'slant', top: 1 },
+    { kind: 'scene_box', top: 1 },
+  ];
+  for (const { kind, top } of cases) {
+    it(`When a buyer sends a photo of a registered motif (${kind}), then the original is ${top === 1 ? 'first' : `in the top ${top}`}`, async () => {
+      const targets = [0, 5, 11];
+      let found = 0;
+      for (const t of targets) {
+        const altered = await alter(kind, motifs[t]!.jpeg, 1000 + t);
+        const hits = await search(altered.jpeg, (altered.crop ?? {}) as Record<string, number>);
+        const rank = hits.findIndex((h) => h.registrationNumber === `IMG-${t}`);
+        if (rank >= 0 && rank < top) found++;
+        for (const h of hits) assert.ok(h.similarity >= 0 && h.similarity <= 1);
+      }
+      // All but at most one (the engine's own figures, over many more motifs, belong to its tests and bench/search.ts).
+      assert.ok(found >= targets.length - 1, `${kind}: ${found}/${targets.length}`);
+    });
+  }
+
+  it('When the exact registered image is sent, then it comes first with a high similarity and a public thumbnail', async () => {
+    const hits = await search(motifs[7]!.jpeg);
+    assert.equal(hits[0]!.registrationNumber, 'IMG-7');
+    assert.ok(hits[0]!.similarity > 0.8, String(hits[0]!.similarity));
+    await request(app).get(hits[0]!.thumbUrl!).expect(200);
+  });
+
+  it('When a motif belongs to a sensitive heritage entry or an unpublished filing, then photo search never returns it', async () => {
+    const bySensitive = await search(sensitive.jpeg);
+    assert.ok(!bySensitive.some((h) => h.registrationNumber === 'IMG-SENSITIVE'));
+    const owner = await createActor(app, 'artisan');
+    const draft = await owner.agent.post(`${API}/applications`).send({ protectionType: 'industrial_design', title: { fr: 'Brouillon' }, craft: 'zellige', region: 'fes-meknes' }).expect(201);
+    const secret = await renderMotif(SEED + 2, 5);
+    await owner.agent.post(`${API}/applications/${draft.body.application.id}/images`).attach('images', secret.jpeg, 'secret.jpg').expect(201);
+    await imageIndexingSettled();
+    const hits = await search(secret.jpeg);
+    assert.ok(hits.every((h) => h.registrationNumber?.startsWith('IMG-')), JSON.stringify(hits));
+    assert.ok(!hits.some((h) => h.similarity > 0.8), 'an unpublished motif matched');
+  });
+
+  it('When filters or a bad body are sent, then they apply or answer 400/415', async () => {
+    const hits = await search(motifs[2]!.jpeg, { craft: 'pottery' });
+    assert.equal(hits.length, 0);
+    await request(app).post(`${API}/registry/search/image`).field('x', '0.1').expect(400);
+    await request(app).post(`${API}/registry/search/image`).attach('image', Buffer.from('not an image at all'), 'x.jpg').expect(415);
+    await request(app).post(`${API}/registry/search/image`).attach('image', motifs[2]!.jpeg, 'a.jpg').field('x', '0.1').expect(400);
+  });
+
+  it('When an examiner asks for prior art on a filing, then the registered record with the same motif comes first by image, and by text', async () => {
+    const owner = await createActor(app, 'artisan');
+    const examiner = await createActor(app, 'examiner');
+    const filing = await owner.agent.post(`${API}/applications`).send({ protectionType: 'industrial_design', title: { fr: `Motif ${motifs[9]!.family} copie` }, craft: 'zellige', region: 'fes-meknes' }).expect(201);
+    const id = filing.body.application.id as string;
+    await owner.agent.post(`${API}/applications/${id}/images`).attach('images', (await alter('mild', motifs[9]!.jpeg, 99)).jpeg, 'copy.jpg').expect(201);
+    await imageIndexingSettled();
+    // Submitted (the lifecycle's move is tested elsewhere; here only the state matters).
+    await Application.updateOne({ _id: id }, { $set: { status: 'submitted', applicationNumber: 'PA-1', filedAt: new Date() } });
+    await syncRegistryEntry(id);
+    const res = await examiner.agent.get(`${API}/applications/${id}/similar`).expect(200);
+    const byImage = res.body.items.filter((i: { matchedBy: string }) => i.matchedBy === 'image');
+    assert.equal(byImage[0]?.registrationNumber, 'IMG-9', JSON.stringify(res.body.items.slice(0, 3)));
+    assert.ok(res.body.items.some((i: { matchedBy: string }) => i.matchedBy === 'text'));
+    assert.ok(!res.body.items.some((i: { id: string }) => i.id === id), 'the filing itself is not its own prior art');
+    await owner.agent.get(`${API}/applications/${id}/similar`).expect(403);
+    await request(app).get(`${API}/applications/${id}/similar`).expect(401);
+  });
+});
