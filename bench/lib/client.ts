@@ -55,8 +55,8 @@ export class Session {
     const h: Record<string, string> = { Accept: 'application/json', ...headers };
     if (this.cookies.size) h.Cookie = this.cookieHeader();
     if (this.csrf && method !== 'GET' && method !== 'HEAD') h['X-CSRF-Token'] = this.csrf;
-    let payload: BodyInit | undefined;
-    if (body instanceof FormData || typeof body === 'string' || body instanceof Uint8Array) payload = body as BodyInit;
+    let payload: RequestInit['body'];
+    if (body instanceof FormData || typeof body === 'string' || body instanceof Uint8Array) payload = body as RequestInit['body'];
     else if (body !== undefined) {
       payload = JSON.stringify(body);
       h['Content-Type'] ??= 'application/json';
@@ -113,7 +113,7 @@ export class Session {
   }
 
   /** A new artisan or cooperative through POST /auth/register (signed in). */
-  static async register(baseUrl: string, role: 'artisan' | 'cooperative', label = role): Promise<Session> {
+  static async register(baseUrl: string, role: 'artisan' | 'cooperative', label: string = role): Promise<Session> {
     const s = await Session.anonymous(baseUrl);
     const email = `${label}.${randomUUID().slice(0, 8)}@example.ma`;
     const res = await s.json('POST', `${API}/auth/register`, {
