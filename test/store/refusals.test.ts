@@ -25,7 +25,7 @@ describe('embedded store: refusals', function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-refusals-'));
-    store = await startEmbeddedStore({ dir });
+    store = await startEmbeddedStore({ dir, thread: 'inline' });
     client = await MongoClient.connect(store.uri);
     db = client.db('refusals');
     await db.collection('c').insertOne({ a: 1, s: 'hello world' });

@@ -85,7 +85,7 @@ describe('embedded store: wire protocol', function () {
   let store: EmbeddedStore;
   let raw: RawClient;
   before(async () => {
-    store = await startEmbeddedStore({ dir: ':memory:' });
+    store = await startEmbeddedStore({ dir: ':memory:', thread: 'inline' });
   });
   beforeEach(async () => {
     raw = await RawClient.connect(store.port);

@@ -20,7 +20,8 @@ const logger: Logger = {
 };
 
 try {
-  const store = await startEmbeddedStore({ dir: values.dir!, port: Number(values.port), host: values.host!, logger });
+  // Alone in its process, the store has no other event loop to protect: no worker needed.
+  const store = await startEmbeddedStore({ dir: values.dir!, port: Number(values.port), host: values.host!, logger, thread: 'inline' });
   console.log(`embedded store listening on ${store.uri} (data: ${values.dir})`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -43,30 +43,37 @@ export class WireServer {
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.sockets.add(socket);
     socket.setNoDelay(true);
+    // Chunks are only joined once a whole message has arrived: joining on every chunk would
+    // copy a 48 MB message thousands of times.
     let pending: Buffer[] = [];
     let pendingBytes = 0;
+    let expected = 0; // length of the message being received, 0 while unknown
     socket.on('data', (chunk) => {
       pending.push(chunk);
       pendingBytes += chunk.length;
       while (pendingBytes >= 4) {
-        const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-        pending = [buf];
-        const length = buf.readInt32LE(0);
-        if (length < 16 || length > MAX_MESSAGE_SIZE) {
-          // The stream cannot be re-synchronised after a bad length: answer once and hang up.
-          if (buf.length >= 16) {
-            const err = new StoreError(Codes.BSONObjectTooLarge, `message length ${length} is invalid (the maximum is ${MAX_MESSAGE_SIZE} bytes)`);
-            socket.end(encodeOpMsg(this.nextRequestId++, buf.readInt32LE(4), err.toReply()));
-          } else socket.destroy();
-          pending = [];
-          pendingBytes = 0;
-          return;
+        if (expected === 0) {
+          if (pending[0]!.length < 4) pending = [Buffer.concat(pending, pendingBytes)];
+          expected = pending[0]!.readInt32LE(0);
+          if (expected < 16 || expected > MAX_MESSAGE_SIZE) {
+            // The stream cannot be re-synchronised after a bad length: answer once and hang up.
+            const head = Buffer.concat(pending, pendingBytes);
+            if (head.length >= 8) {
+              const err = new StoreError(Codes.BSONObjectTooLarge, `message length ${expected} is invalid (the maximum is ${MAX_MESSAGE_SIZE} bytes)`);
+              socket.end(encodeOpMsg(this.nextRequestId++, head.readInt32LE(4), err.toReply()));
+            } else socket.destroy();
+            pending = [];
+            pendingBytes = 0;
+            return;
+          }
         }
-        if (buf.length < length) break;
-        const message = buf.subarray(0, length);
-        const rest = buf.subarray(length);
+        if (pendingBytes < expected) break;
+        const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        const message = buf.subarray(0, expected);
+        const rest = buf.subarray(expected);
         pending = rest.length ? [rest] : [];
         pendingBytes = rest.length;
+        expected = 0;
         const reply = this.handle(message, connectionId, remoteAddress);
         if (reply) socket.write(reply);
       }

@@ -17,12 +17,13 @@ export interface ServerUnderTest {
   close(): Promise<void>;
 }
 
-export async function startServerUnderTest(opts: { ttlIntervalMs?: number; cursorTimeoutMs?: number } = {}): Promise<ServerUnderTest> {
+export async function startServerUnderTest(opts: { ttlIntervalMs?: number; cursorTimeoutMs?: number; thread?: 'inline' | 'worker' } = {}): Promise<ServerUnderTest> {
   if (process.env.TEST_MONGODB_URI) {
     return { uri: process.env.TEST_MONGODB_URI, store: undefined, dir: undefined, close: async () => {} };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-store-test-'));
-  const store = await startEmbeddedStore({ dir, ...opts });
+  // Inline keeps the suites fast (a worker reloads every module); the worker mode has its own test.
+  const store = await startEmbeddedStore({ dir, thread: 'inline', ...opts });
   return {
     uri: store.uri,
     store,
