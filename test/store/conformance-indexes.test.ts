@@ -125,6 +125,22 @@ describe('store conformance: indexes', function () {
     assert.match(JSON.stringify(scan.queryPlanner.winningPlan), /COLLSCAN/);
   });
 
+  it('serves sort + limit from an index in either direction, with the same answer as a full sort', async () => {
+    const c = db.collection('listing');
+    await c.createIndex({ createdAt: 1 });
+    const base = Date.UTC(2026, 0, 1);
+    await c.insertMany(Array.from({ length: 400 }, (_, i) => ({ i, createdAt: new Date(base + ((i * 7919) % 400) * 1000), kind: i % 3 })));
+    await c.insertOne({ i: -1 }); // no createdAt: sorts first ascending, as null
+    const newest = await c.find({ kind: 1 }).sort({ createdAt: -1 }).skip(2).limit(5).toArray();
+    const all = (await c.find({ kind: 1 }).toArray()).sort((a, b) => b.createdAt - a.createdAt);
+    assert.deepEqual(newest.map((d) => d.i), all.slice(2, 7).map((d) => d.i));
+    const oldest = await c.find({}).sort({ createdAt: 1 }).limit(2).toArray();
+    assert.equal(oldest[0]!.i, -1);
+    const plan = await c.find({}).sort({ createdAt: -1 }).limit(10).explain('executionStats');
+    assert.match(JSON.stringify(plan.queryPlanner.winningPlan), /IXSCAN|SORT_KEY_GENERATOR|LIMIT/);
+    assert.ok(plan.executionStats.totalDocsExamined <= 20, `examined ${plan.executionStats.totalDocsExamined} documents`);
+  });
+
   it('removes documents when their TTL index expires them', async function () {
     // MongoDB's TTL monitor runs every 60 s; the embedded store under test is told to run often.
     if (realMongo) this.timeout(150_000);

@@ -111,12 +111,55 @@ export class Collection {
   }
 
   find(filter: Document | undefined, opts: FindOptions = {}, stats?: ScanStats): Document[] {
+    const viaSortIndex = this.findBySortIndex(filter, opts, stats);
+    if (viaSortIndex) return project(viaSortIndex, opts.projection, filter);
     let rows = this.match(filter, stats);
     if (opts.sort && Object.keys(opts.sort).length) rows = sortRows(rows, opts.sort);
     const skip = opts.skip ?? 0;
     const end = opts.limit ? skip + Math.abs(opts.limit) : undefined;
     const docs = rows.slice(skip, end).map((r) => r.doc);
     return project(docs, opts.projection, filter);
+  }
+
+  /**
+   * sort + limit without a selective filter (a listing page: newest first, 20 at a time) walks
+   * an index in sort order and stops after skip + limit matches, instead of reading and sorting
+   * the whole collection. Only for complete, non-multikey indexes whose leading fields are the
+   * sort fields in one direction (keys are stored ascending, so mixed directions cannot be served).
+   */
+  private findBySortIndex(filter: Document | undefined, opts: FindOptions, stats?: ScanStats): Document[] | undefined {
+    const sort = opts.sort;
+    const limit = Math.abs(opts.limit ?? 0);
+    if (!sort || !limit) return undefined;
+    const fields = Object.keys(sort);
+    const dirs = fields.map((f) => Number(sort[f]));
+    if (fields.length === 0 || !dirs.every((d) => d === dirs[0]) || Math.abs(dirs[0]!) !== 1) return undefined;
+    if (filter && planQuery(filter, this.indexes)) return undefined; // a selective index wins
+    const index = this.indexes.find(
+      (ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f),
+    );
+    if (!index) return undefined;
+    const query = compileFilter(filter);
+    if (stats) stats.plan = { index, ranges: [], bounds: Object.fromEntries(fields.map((f) => [f, 'MinKey .. MaxKey'])) };
+    const want = (opts.skip ?? 0) + limit;
+    const out: Document[] = [];
+    const rows = this.storage.db
+      .prepare(`SELECT d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key ${dirs[0]! > 0 ? 'ASC' : 'DESC'}`)
+      .iterate(index.id) as IterableIterator<{ data: Buffer }>;
+    for (const r of rows) {
+      if (stats) {
+        stats.keysExamined++;
+        stats.docsExamined++;
+      }
+      const doc = decodeDoc(r.data);
+      if (query && !query.test(doc)) continue;
+      out.push(doc);
+      if (out.length >= want) {
+        rows.return?.();
+        break;
+      }
+    }
+    return out.slice(opts.skip ?? 0);
   }
 
   count(): number {
