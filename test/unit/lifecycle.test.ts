@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
+import { LIFECYCLE, TERMS, statesOf, type MoveAction, type ProtectionType, type Status } from '../../server/modules/lifecycle/lifecycle.js';
 import {
-  LIFECYCLE,
-  TERMS,
   availableActions,
   correctionOrigin,
   dueSystemMove,
   planMove,
   renewalWindow,
-  statesOf,
   type ActorIdentity,
   type LifecycleRecord,
-  type MoveAction,
   type MoveInput,
   type PlanResult,
-  type ProtectionType,
-  type Status,
-} from '../../server/modules/lifecycle/lifecycle.js';
+} from '../../server/modules/lifecycle/move-planner.js';
 
 const NOW = new Date('2026-05-10T10:00:00Z');
 const PERIODS = { correctionDays: 90, oppositionDays: 60 };
@@ -57,7 +52,7 @@ function walk(type: ProtectionType, steps: [MoveAction, ActorIdentity, Status, M
   return rec;
 }
 
-describe('lifecycle table (server/modules/lifecycle/lifecycle.ts)', () => {
+describe('lifecycle table and move planner (server/modules/lifecycle/lifecycle.ts, move-planner.ts)', () => {
   describe('the shape of the table', () => {
     it('When listing the states of each type, then designs never pass through publication or opposition', () => {
       const design = statesOf('industrial_design');

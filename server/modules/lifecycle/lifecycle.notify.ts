@@ -4,7 +4,7 @@
  * examiner hears about what the applicant or the public did.
  */
 import type { MessageParams, NotificationKind } from '../notifications/notifications.service.js';
-import type { MovePlan } from './lifecycle.js';
+import type { MovePlan } from './move-planner.js';
 
 export interface MoveFacts {
   plan: Pick<MovePlan, 'action' | 'from' | 'to'>;

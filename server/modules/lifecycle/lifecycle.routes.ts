@@ -12,7 +12,7 @@ import { parseWith } from '../../lib/validate.js';
 import { currentUser, requireUser } from '../accounts/accounts.middleware.js';
 import { presentApplication } from '../applications/applications.presenter.js';
 import { applicationOut } from '../applications/applications.schema.js';
-import type { MoveInput } from './lifecycle.js';
+import type { MoveInput } from './move-planner.js';
 import { ACTION_BODIES, actionBodyDoc, actionParams, applicationIdParams, availableActionsOut, receiptOut } from './lifecycle.schema.js';
 import type { LifecycleService } from './lifecycle.service.js';
 import { renderReceiptPdf } from './receipt.pdf.js';

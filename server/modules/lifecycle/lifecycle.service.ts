@@ -17,6 +17,7 @@ import { appendAuditEvent, type AuditEntry } from '../audit/audit.service.js';
 import { groundProblems } from '../examination/grounds.js';
 import { createNotifier, type Notifier } from '../notifications/notifications.service.js';
 import { allocateNumber } from '../numbering/numbering.service.js';
+import type { UserAction } from './lifecycle.js';
 import {
   availableActions,
   dueSystemMove,
@@ -26,8 +27,7 @@ import {
   type MoveInput,
   type MovePlan,
   type Refusal,
-  type UserAction,
-} from './lifecycle.js';
+} from './move-planner.js';
 import { recipientsOf } from './lifecycle.notify.js';
 import { Opposition, type OppositionDoc } from './opposition.model.js';
 import { issueReceipt } from './receipt.service.js';
