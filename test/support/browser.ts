@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -104,4 +104,18 @@ export function describeViolations(violations: AxeViolation[]): string {
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export type Locale = 'ar' | 'fr' | 'en';
+/** The client's own dictionaries, so tests find buttons by the words users see in each language. */
+export async function loadDictionary(locale: Locale): Promise<Record<string, string>> {
+  const file = path.join(root, 'client/src/i18n', `${locale}.ts`);
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, Record<string, string>>;
+  return mod[locale]!;
+}
+
+/** The verification address a certificate PDF carries (its QR code and its printed link). */
+export function verifyUrlInPdf(pdf: Buffer): string | undefined {
+  const match = /\/URI \((https?:[^)]*\/verify\/[^)]*)\)/.exec(pdf.toString('latin1'));
+  return match?.[1];
 }

@@ -78,8 +78,8 @@ export function ReviewPage() {
         <span lang={title.lang || undefined}>{title.value}</span>
       </PageTitle>
       <p>
-        <StatusBadge status={f.status} /> {name('protectionTypes', f.protectionType)} · <span dir="ltr">{f.applicationNumber}</span> · {f.owner.fullName} ·{' '}
-        {formatDate(f.filedAt)}
+        <StatusBadge status={f.status} /> {name('protectionTypes', f.protectionType)} · <bdi dir="ltr">{f.applicationNumber}</bdi> · <bdi>{f.owner.fullName}</bdi> ·{' '}
+        <bdi>{formatDate(f.filedAt)}</bdi>
       </p>
       <p className="small muted">
         <button type="button" className="link-button" aria-expanded={help} onClick={() => setHelp((h) => !h)}>

@@ -56,7 +56,7 @@ export function MyFilingsPage() {
                       <Text value={f.title} />
                     </Link>
                     <p className="small muted">
-                      {name('protectionTypes', f.protectionType)} · {f.applicationNumber ? <span dir="ltr">{f.applicationNumber}</span> : t('mine.notFiled')} · {formatDate(f.filedAt ?? f.createdAt)}
+                      {name('protectionTypes', f.protectionType)} · {f.applicationNumber ? <bdi dir="ltr">{f.applicationNumber}</bdi> : t('mine.notFiled')} · <bdi>{formatDate(f.filedAt ?? f.createdAt)}</bdi>
                     </p>
                     <p>
                       <StatusBadge status={f.status} />
