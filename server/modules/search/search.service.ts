@@ -23,9 +23,9 @@ export const PUBLIC = [...PUBLIC_STATUSES] as string[];
 /** Filed and not finished: what examiners compare a new filing with, besides registered records. */
 export const PENDING = ['submitted', 'formality_review', 'substantive_review', 'correction_requested', 'published', 'opposed'];
 /** Entries scored per query at most (beyond the exact-title tier). */
-const CANDIDATES = 400;
+const CANDIDATES = 200;
 /** `total` is counted exactly up to this many matches; beyond, it says "at least". */
-export const COUNT_CAP = 5000;
+export const COUNT_CAP = 1000;
 
 const nameOf = (list: ReadonlyArray<{ code: string; names: { ar: string; fr: string; en: string } }>, code: string) => list.find((e) => e.code === code)?.names;
 
@@ -171,8 +171,6 @@ async function countCapped(filter: Record<string, unknown>): Promise<{ total: nu
   return total > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total, totalCapped: false };
 }
 
-const byScore = (a: TextHit, b: TextHit) => b.score - a.score || (String(a.entry._id) < String(b.entry._id) ? 1 : -1);
-
 /** Ranked text search over the index (see the file comment for the tiers). */
 export async function searchText(q: TextQuery): Promise<TextResult> {
   const base = baseFilter(q);
@@ -189,32 +187,42 @@ export async function searchText(q: TextQuery): Promise<TextResult> {
   const probe = [...tokens].sort((a, b) => b.length - a.length);
   const every = { ...base, $and: probe.map((t) => ({ searchPrefixes: t })) };
   const exactTitle = { ...base, $and: probe.map((t) => ({ searchTerms: `t:${t}` })) };
+  // Candidates are scored on their terms only; whole entries are read for the page shown.
+  const scoring = { _id: 1, searchTerms: 1 };
   const [exact, all, count] = await Promise.all([
-    RegistryEntry.find(exactTitle).limit(want + 1).lean<RegistryEntryDoc[]>(),
-    RegistryEntry.find(every).limit(Math.max(CANDIDATES, want + 1)).lean<RegistryEntryDoc[]>(),
+    RegistryEntry.find(exactTitle, scoring).limit(want + 1).lean<ScoredRow[]>(),
+    RegistryEntry.find(every, scoring).limit(Math.max(CANDIDATES, want + 1)).lean<ScoredRow[]>(),
     countCapped(every),
   ]);
-  let entries = [...exact, ...all];
+  let rows = [...exact, ...all];
   let counted = count;
-  if (entries.length === 0) {
+  if (rows.length === 0) {
     // Nobody holds every word: partial matches, ranked by how many words and where.
     const any = { ...base, searchPrefixes: trusted({ $in: tokens }) };
-    const [some, anyCount] = await Promise.all([RegistryEntry.find(any).limit(Math.max(CANDIDATES, want + 1)).lean<RegistryEntryDoc[]>(), countCapped(any)]);
-    entries = some;
+    const [some, anyCount] = await Promise.all([RegistryEntry.find(any, scoring).limit(Math.max(CANDIDATES, want + 1)).lean<ScoredRow[]>(), countCapped(any)]);
+    rows = some;
     counted = anyCount;
   }
   const seen = new Set<string>();
-  const hits: TextHit[] = [];
-  for (const entry of entries) {
-    const key = String(entry._id);
+  const scored: Array<{ id: Types.ObjectId; score: number; match: TextScore }> = [];
+  for (const row of rows) {
+    const key = String(row._id);
     if (seen.has(key)) continue;
     seen.add(key);
-    const match = scoreTerms(tokens, entry.searchTerms);
-    if (match.matched > 0) hits.push({ entry, score: Math.round(match.score * 100) / 100, match });
+    const match = scoreTerms(tokens, row.searchTerms);
+    if (match.matched > 0) scored.push({ id: row._id, score: Math.round(match.score * 100) / 100, match });
   }
-  hits.sort(byScore);
-  return { hits: hits.slice(q.offset, want), ...counted, more: hits.length > want || counted.total > want };
+  scored.sort((a, b) => b.score - a.score || (String(a.id) < String(b.id) ? 1 : -1));
+  const page = scored.slice(q.offset, want);
+  const full = new Map((await RegistryEntry.find({ _id: trusted({ $in: page.map((p) => p.id) }) }).lean<RegistryEntryDoc[]>()).map((e) => [String(e._id), e]));
+  const hits = page.flatMap((p) => {
+    const entry = full.get(String(p.id));
+    return entry ? [{ entry, score: p.score, match: p.match }] : [];
+  });
+  return { hits, ...counted, more: scored.length > want || counted.total > want };
 }
+
+type ScoredRow = Pick<RegistryEntryDoc, '_id' | 'searchTerms'>;
 
 /** Up to `limit` completions of the last word typed, as words appear in titles (accents and all). */
 export async function suggest(q: string, limit = 10): Promise<string[]> {

@@ -1,0 +1,174 @@
+/**
+ * Search benchmark: text search (through search.service.ts on the database) and photo search
+ * (the per-instance index of registry/image-search.service.ts) at 10 000 and 100 000 records, in
+ * one run, plus the recall of the indexed photo path against an exhaustive comparison.
+ *
+ *   npx tsx bench/search.ts                      # embedded store in a temp dir, sizes 10000,100000
+ *   BENCH_SIZES=2000,20000 BENCH_MONGODB_URI=mongodb://127.0.0.1:27017/ npx tsx bench/search.ts
+ *
+ * The bulk is synthetic: titles drawn from a vocabulary with a Zipf-like law (a few words, like
+ * "tapis", are in a third of all records, as in a real craft registry), and photo features made
+ * of random descriptors and thumbnails; a few dozen real motifs (test/support/motifs.ts) are
+ * indexed among them and searched with altered photos of themselves.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mongoose, { Types } from 'mongoose';
+import { startEmbeddedStore } from '../server/db/embedded/index.js';
+import { RegistryEntry } from '../server/modules/search/registry-entry.model.js';
+import { entryFromApplication, searchText, PUBLIC } from '../server/modules/search/search.service.js';
+import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, KP_BYTES, THUMB, type ImageFeatures } from '../server/modules/search/image/image-features.js';
+import { ImageIndex } from '../server/modules/search/image/image-index.js';
+import { alter, makeRng, renderMotif, type AlterKind } from '../test/support/motifs.js';
+
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const TEXT_QUERIES = Number(process.env.BENCH_TEXT_QUERIES ?? 200);
+const REAL_MOTIFS = Number(process.env.BENCH_MOTIFS ?? 40);
+const IMAGE_QUERIES = Number(process.env.BENCH_IMAGE_QUERIES ?? 40);
+const RECALL_QUERIES = Number(process.env.BENCH_RECALL_QUERIES ?? 20);
+
+const COMMON = ['tapis', 'poterie', 'zellige', 'broderie', 'زربية', 'فخار', 'motif', 'traditionnel'];
+const RARE = Array.from({ length: 4000 }, (_, i) => `mot${i.toString(36)}${'abcdefghij'[i % 10]}`);
+const PLACES = ['taznakht', 'safi', 'fes', 'tiznit', 'azilal', 'tamegroute', 'essaouira', 'chefchaouen', 'marrakech', 'sale'];
+const CRAFTS = ['carpet', 'pottery', 'zellige', 'embroidery', 'jewelry', 'leather', 'wood', 'metal', 'basketry', 'textile'];
+const REGIONS = ['souss-massa', 'fes-meknes', 'marrakech-safi', 'oriental', 'draa-tafilalet', 'rabat-sale-kenitra'];
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+function syntheticApp(i: number, r: () => number) {
+  const word = () => (r() < 0.35 ? COMMON[Math.floor(r() * COMMON.length)]! : RARE[Math.floor(r() ** 2 * RARE.length)]!);
+  const title = { fr: `${word()} ${word()} de ${PLACES[Math.floor(r() * PLACES.length)]}`, ar: r() < 0.5 ? `${COMMON[4]} ${word()}` : undefined };
+  return {
+    _id: new Types.ObjectId(),
+    status: PUBLIC[i % 10 === 0 ? 0 : 2]!,
+    protectionType: 'collective_mark',
+    title,
+    description: { fr: `${word()} ${word()} ${word()} ${word()}` },
+    craft: CRAFTS[i % CRAFTS.length]!,
+    region: REGIONS[i % REGIONS.length]!,
+    registrationNumber: `B-${i}`,
+    ownerName: 'Coopérative',
+    images: [],
+  };
+}
+
+async function fillText(target: number, from: number, r: () => number) {
+  for (let i = from; i < target; i += 1000) {
+    const docs = [];
+    for (let j = i; j < Math.min(target, i + 1000); j++) {
+      const app = syntheticApp(j, r);
+      docs.push({ _id: app._id, ...entryFromApplication(app as never)! });
+    }
+    await RegistryEntry.insertMany(docs, { ordered: false, lean: true });
+  }
+}
+
+async function benchText(r: () => number) {
+  const queries = Array.from({ length: TEXT_QUERIES }, (_, i) => {
+    const k = i % 4;
+    if (k === 0) return COMMON[Math.floor(r() * COMMON.length)]!; // ~10 000s of matches
+    if (k === 1) return RARE[Math.floor(r() * 200)]!;
+    if (k === 2) return `${COMMON[0]} ${PLACES[Math.floor(r() * PLACES.length)]}`;
+    return RARE[Math.floor(r() * RARE.length)]!.slice(0, 5); // a prefix, as typed
+  });
+  const times: number[] = [];
+  for (const q of queries) {
+    const t0 = performance.now();
+    await searchText({ q, statuses: PUBLIC, limit: 20, offset: 0 });
+    times.push(performance.now() - t0);
+  }
+  return { p50: pct(times, 50), p99: pct(times, 99) };
+}
+
+function randomFeatures(r: () => number): ImageFeatures {
+  const n = 160;
+  const k = Buffer.alloc(n * KP_BYTES);
+  for (let i = 0; i < n; i++) {
+    const o = i * KP_BYTES;
+    k.writeUInt16LE(Math.floor(r() * 65535), o);
+    k.writeUInt16LE(Math.floor(r() * 65535), o + 2);
+    k.writeUInt8(Math.floor(r() * 5), o + 4);
+    k.writeUInt8(Math.floor(r() * 256), o + 5);
+    for (let j = 0; j < DESC_WORDS; j++) k.writeUInt32LE(Math.floor(r() * 4294967296), o + 6 + 4 * j);
+  }
+  const g = Buffer.alloc(THUMB * THUMB * 3);
+  for (let i = 0; i < g.length; i++) g[i] = Math.floor(r() * 256);
+  return { v: 1, w: 512, h: 512, g: g.toString('base64'), k: k.toString('base64') };
+}
+
+async function main() {
+  let store: Awaited<ReturnType<typeof startEmbeddedStore>> | undefined;
+  let dir: string | undefined;
+  let uri = process.env.BENCH_MONGODB_URI;
+  if (!uri) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-bench-search-'));
+    store = await startEmbeddedStore({ dir });
+    uri = store.uri;
+  }
+  mongoose.set('strictQuery', true);
+  mongoose.set('sanitizeFilter', true);
+  await mongoose.connect(uri, { dbName: 'naqsh_bench_search' });
+  await mongoose.connection.db!.dropDatabase();
+  await RegistryEntry.init();
+  const r = makeRng(7);
+
+  // Real motifs and their altered photos (the queries).
+  const kinds: AlterKind[] = ['mild', 'photo', 'slant', 'scene_box'];
+  const motifs = await Promise.all(Array.from({ length: REAL_MOTIFS }, (_, i) => renderMotif(97, i)));
+  const real = await Promise.all(motifs.map(async (m, i) => ({ id: `real-${i}`, features: await computeImageFeatures(m.jpeg) })));
+  const queries = await Promise.all(
+    Array.from({ length: IMAGE_QUERIES }, async (_, i) => {
+      const t = i % REAL_MOTIFS;
+      const a = await alter(kinds[i % kinds.length]!, motifs[t]!.jpeg, 500 + i);
+      return { target: `real-${t}`, features: await computeQueryFeatures(a.jpeg, a.crop) };
+    }),
+  );
+
+  const index = new ImageIndex();
+  for (const f of real) index.add(f.id, f.features);
+  let filled = 0;
+  let imagesFilled = 0;
+  const rows: string[] = [];
+  for (const size of SIZES) {
+    const t0 = performance.now();
+    await fillText(size, filled, r);
+    filled = size;
+    for (; imagesFilled < size - REAL_MOTIFS; imagesFilled++) index.add(`syn-${imagesFilled}`, randomFeatures(r));
+    const loadS = (performance.now() - t0) / 1000;
+    const text = await benchText(r);
+
+    const times: number[] = [];
+    let top1 = 0;
+    for (const q of queries) {
+      const s = performance.now();
+      const hits = index.query(q.features, { limit: 10, candidates: 64 });
+      times.push(performance.now() - s);
+      if (hits[0]?.id === q.target) top1++;
+    }
+    let same = 0;
+    const recallN = Math.min(RECALL_QUERIES, queries.length);
+    for (const q of queries.slice(0, recallN)) {
+      const a = index.query(q.features, { limit: 1, candidates: 64 })[0]?.id;
+      const b = index.exhaustive(q.features, { limit: 1 })[0]?.id;
+      if (a === b) same++;
+    }
+    rows.push(
+      `${size} records (loaded in ${loadS.toFixed(0)} s): text p50 ${ms(text.p50)} p99 ${ms(text.p99)} | image p50 ${ms(pct(times, 50))} p99 ${ms(pct(times, 99))}, original first ${top1}/${queries.length} | indexed = exhaustive top result ${same}/${recallN}`,
+    );
+    console.log(rows[rows.length - 1]);
+  }
+  await mongoose.disconnect();
+  await store?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
