@@ -121,6 +121,11 @@ describe('store conformance: indexes', function () {
       assert.ok(plan.executionStats.totalDocsExamined <= 100, `${JSON.stringify(filter)} examined ${plan.executionStats.totalDocsExamined} documents`);
     }
     assert.equal(await c.countDocuments({ cat: 'c3', price: { $gte: 100, $lt: 200 } }), 10);
+    const either = await c.find({ $or: [{ cat: 'c1', price: { $lt: 50 } }, { _id: { $in: [] as never[] } }, { cat: 'c2' }] }).explain('executionStats');
+    assert.match(JSON.stringify(either.queryPlanner.winningPlan), /IXSCAN/);
+    assert.equal(either.executionStats.nReturned, 55);
+    assert.ok(either.executionStats.totalDocsExamined <= 100);
+    assert.equal(await c.countDocuments({ $or: [{ cat: 'c1' }, { cat: 'c1', price: 1 }, { price: 1 }] }), 50, 'an unindexed branch falls back to a scan');
     const scan = await c.find({ price: 3 }).explain();
     assert.match(JSON.stringify(scan.queryPlanner.winningPlan), /COLLSCAN/);
   });

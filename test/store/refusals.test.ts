@@ -77,7 +77,9 @@ describe('embedded store: refusals', function () {
   });
 
   it('refuses unknown commands with CommandNotFound and tailable cursors with CommandNotSupported', async () => {
-    await assert.rejects(db.command({ replSetGetStatus: 1 }), refused(59, /no such command/));
+    await assert.rejects(db.command({ notARealCommand: 1 }), refused(59, /no such command/));
+    await assert.rejects(db.command({ collMod: 'c', validator: {} }), refused(115, /collMod/));
+    await assert.rejects(db.command({ mapReduce: 'c', map: 'function(){}', reduce: 'function(){}', out: { inline: 1 } }), refused(115, /mapReduce/));
     await assert.rejects(db.command({ find: 'c', tailable: true }), refused(115, /tailable/));
   });
 

@@ -83,31 +83,38 @@ export class Collection {
       const doc = decodeDoc(data);
       if (!query || query.test(doc)) out.push({ rid, data, doc });
     };
-    const s = this.storage.stmt;
     if (!plan) {
-      for (const r of s.scan.iterate(this.id) as Iterable<{ rid: number; data: Buffer }>) consider(r.rid, r.data);
-    } else if (plan.index === '_id') {
-      for (const range of plan.ranges) {
-        const rows = this.storage.db
-          .prepare('SELECT rid, data FROM docs WHERE coll = ? AND idkey >= ? AND idkey < ? ORDER BY idkey')
-          .all(this.id, range.lo, range.hi) as Array<{ rid: number; data: Buffer }>;
-        if (stats) stats.keysExamined += rows.length;
-        for (const r of rows) consider(r.rid, r.data);
-      }
+      for (const r of this.storage.stmt.scan.iterate(this.id) as Iterable<{ rid: number; data: Buffer }>) consider(r.rid, r.data);
     } else {
       const seen = new Set<number>();
-      for (const range of plan.ranges) {
-        const rids = s.range.all(plan.index.id, range.lo, range.hi) as Array<{ rid: number }>;
-        if (stats) stats.keysExamined += rids.length;
-        for (const { rid } of rids) {
-          if (seen.has(rid)) continue;
-          seen.add(rid);
-          const r = s.docByRid.get(rid) as { rid: number; data: Buffer } | undefined;
-          if (r) consider(r.rid, r.data);
-        }
-      }
+      for (const p of plan.or ?? [plan]) this.scanPlan(p, seen, consider, stats);
     }
     return out;
+  }
+
+  /** Feeds the documents in a plan's key ranges to `consider`, each document once. */
+  private scanPlan(plan: Plan, seen: Set<number>, consider: (rid: number, data: Buffer) => void, stats?: ScanStats): void {
+    const s = this.storage.stmt;
+    for (const range of plan.ranges) {
+      if (plan.index === '_id') {
+        const rows = s.idRange.all(this.id, range.lo, range.hi) as Array<{ rid: number; data: Buffer }>;
+        if (stats) stats.keysExamined += rows.length;
+        for (const r of rows) {
+          if (seen.has(r.rid)) continue;
+          seen.add(r.rid);
+          consider(r.rid, r.data);
+        }
+        continue;
+      }
+      const rids = s.range.all(plan.index.id, range.lo, range.hi) as Array<{ rid: number }>;
+      if (stats) stats.keysExamined += rids.length;
+      for (const { rid } of rids) {
+        if (seen.has(rid)) continue;
+        seen.add(rid);
+        const r = s.docByRid.get(rid) as { rid: number; data: Buffer } | undefined;
+        if (r) consider(r.rid, r.data);
+      }
+    }
   }
 
   find(filter: Document | undefined, opts: FindOptions = {}, stats?: ScanStats): Document[] {

@@ -168,7 +168,7 @@ export function collectPredicates(filter: Document, into = new Map<string, Field
     const p: FieldPredicate = {};
     if (isOperatorObject(cond)) {
       if ('$eq' in cond && indexable(cond.$eq)) p.eq = [cond.$eq];
-      else if (Array.isArray(cond.$in) && cond.$in.length > 0 && cond.$in.every(indexable)) p.eq = cond.$in;
+      else if (Array.isArray(cond.$in) && cond.$in.every(indexable)) p.eq = cond.$in; // [] matches nothing: no ranges
       for (const op of ['$gt', '$gte'] as const) if (op in cond && indexable(cond[op]) && cond[op] !== null) p.lo = cond[op];
       for (const op of ['$lt', '$lte'] as const) if (op in cond && indexable(cond[op]) && cond[op] !== null) p.hi = cond[op];
     } else if (indexable(cond) && !(isPlainObject(cond) && Object.keys(cond).some((k) => k.startsWith('$')))) {
@@ -204,10 +204,25 @@ export interface Plan {
   ranges: KeyRange[];
   /** Human-readable bounds for explain. */
   bounds: Record<string, string>;
+  /** For a top-level $or: one plan per branch, whose union holds every match. */
+  or?: Plan[];
 }
 
 /** Picks the best index for `filter`, or undefined for a collection scan. */
 export function planQuery(filter: Document, indexes: Index[]): Plan | undefined {
+  const plan = planConjunction(filter, indexes);
+  if (plan || !Array.isArray(filter.$or) || filter.$or.length === 0) return plan;
+  // {$or: [a, b]}: usable only when every branch has an index, else some match would be missed.
+  const branches: Plan[] = [];
+  for (const branch of filter.$or) {
+    const p = isPlainObject(branch) ? planConjunction(branch, indexes) : undefined;
+    if (!p) return undefined;
+    branches.push(p);
+  }
+  return { index: branches[0]!.index, ranges: [], bounds: {}, or: branches };
+}
+
+function planConjunction(filter: Document, indexes: Index[]): Plan | undefined {
   const preds = collectPredicates(filter);
   if (preds.size === 0) return undefined;
   const idPred = preds.get('_id');

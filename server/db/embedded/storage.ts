@@ -100,6 +100,7 @@ export class Storage {
     removeKey: Database.Statement<[number, Buffer, number]>;
     keyOwner: Database.Statement<[number, Buffer, number]>;
     range: Database.Statement<[number, Buffer, Buffer]>;
+    idRange: Database.Statement<[number, Buffer, Buffer]>;
     indexEntries: Database.Statement<[number]>;
   };
 
@@ -140,6 +141,7 @@ export class Storage {
       removeKey: db.prepare('DELETE FROM ix WHERE idx = ? AND key = ? AND rid = ?'),
       keyOwner: db.prepare('SELECT rid FROM ix WHERE idx = ? AND key = ? AND rid <> ? LIMIT 1'),
       range: db.prepare('SELECT rid FROM ix WHERE idx = ? AND key >= ? AND key < ?'),
+      idRange: db.prepare('SELECT rid, data FROM docs WHERE coll = ? AND idkey >= ? AND idkey < ? ORDER BY idkey'),
       indexEntries: db.prepare('SELECT count(*) AS n FROM ix WHERE idx = ?'),
     };
     this.logger?.info?.({ file }, 'embedded store opened');

@@ -133,7 +133,9 @@ export function queryPlanner(namespace: string, stats: ScanStats): Document {
   const plan = stats.plan;
   let winningPlan: Document;
   if (!plan) winningPlan = { stage: 'COLLSCAN', direction: 'forward' };
-  else if (plan.index === '_id') {
+  else if (plan.or) {
+    winningPlan = { stage: 'SUBPLAN', inputStage: { stage: 'FETCH', inputStage: { stage: 'OR', inputStages: plan.or.map((p) => queryPlanner(namespace, { ...stats, plan: p }).winningPlan) } } };
+  } else if (plan.index === '_id') {
     winningPlan = { stage: 'FETCH', inputStage: { stage: 'IXSCAN', keyPattern: { _id: 1 }, indexName: '_id_', isMultiKey: false, indexBounds: plan.bounds } };
   } else {
     winningPlan = {
