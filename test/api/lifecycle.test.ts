@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { events } from '../../server/lib/events.js';
 import { API } from '../support/actors.js';
 import { resetDatabase } from '../support/db.js';
 import { createLifecycleService } from '../../server/modules/lifecycle/lifecycle.service.js';
@@ -135,6 +136,23 @@ describe('POST /api/v1/applications/:id/actions/:action — the paths of the tab
       assert.equal((await act(owner.agent, id, 'submit')).status, 409);
     });
   }
+
+  it('When a mark is published, then the public registry search finds it (the move announces the change)', async () => {
+    const owner = cast.owners.collective_mark;
+    const id = await completeDraft(owner, 'collective_mark');
+    await move(owner.agent, id, 'submit', 'submitted');
+    await move(cast.examiner.agent, id, 'claim', 'formality_review');
+    await move(cast.examiner.agent, id, 'accept_formalities', 'substantive_review');
+    // The index now holds the filing as under review (a search builds it when empty).
+    const before = await cast.stranger.agent.get(`${API}/registry/search?q=Argane&status=published`);
+    assert.equal(before.status, 200, before.text);
+    const published = await move(cast.examiner.agent, id, 'approve', 'published');
+    assert.ok(!before.body.items.some((i: { applicationNumber: string }) => i.applicationNumber === published.applicationNumber));
+    await events.settled();
+    const res = await cast.stranger.agent.get(`${API}/registry/search?q=Argane&status=published`);
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.body.items.some((i: { applicationNumber: string }) => i.applicationNumber === published.applicationNumber), JSON.stringify(res.body));
+  });
 
   it('When an incomplete filing is submitted, then 422 lists what is missing and no number is used', async () => {
     const owner = cast.owners.heritage_inventory;

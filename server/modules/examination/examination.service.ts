@@ -4,6 +4,7 @@
  * themselves (claim, decisions) go through the lifecycle table like every other move.
  */
 import mongoose, { Types } from 'mongoose';
+import { events } from '../../lib/events.js';
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { AuthUser } from '../accounts/accounts.middleware.js';
 import { findAuthUser } from '../accounts/accounts.service.js';
@@ -82,6 +83,7 @@ export function createExaminationService(deps: { notifier: Notifier }) {
         { returnDocument: 'after' },
       ).lean<ApplicationDoc>();
       if (!updated) throw new ConflictError('The filing changed meanwhile; reload it and try again.');
+      events.emit('application.changed', { applicationId: String(app._id) });
       await appendAuditEvent({
         actor: { kind: 'user', id: admin.id, role: admin.role },
         action: 'reassign',

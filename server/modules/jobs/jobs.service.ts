@@ -7,6 +7,7 @@
  * once and each move still happens once.
  */
 import mongoose, { type Types } from 'mongoose';
+import { events } from '../../lib/events.js';
 import type { Logger } from '../../lib/logger.js';
 import { Application, type ApplicationDoc } from '../applications/application.model.js';
 import { addLegalMonths } from '../lifecycle/deadlines.js';
@@ -111,6 +112,7 @@ export function createJobsService(deps: { lifecycle: LifecycleService; notifier:
         const res = await Application.updateOne({ _id: app._id, [field]: null }, { $set: { [field]: number } });
         if (res.modifiedCount) {
           repaired++;
+          events.emit('application.changed', { applicationId: String(app._id) });
           logger.warn({ applicationId: String(app._id), [field]: number }, 'assigned a number missing since an interrupted move');
         }
       }

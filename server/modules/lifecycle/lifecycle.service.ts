@@ -8,6 +8,7 @@
  */
 import { Types } from 'mongoose';
 import type { Config } from '../../config.js';
+import { events } from '../../lib/events.js';
 import { AppError, BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { AuthUser } from '../accounts/accounts.middleware.js';
@@ -148,6 +149,8 @@ export function createLifecycleService(deps: { config: Config; logger: Logger; n
       },
     });
     if (plan.action === 'submit') await issueReceipt(doc, config);
+    // The registry refreshes its public index entry (status, numbers, dates) from this.
+    events.emit('application.changed', { applicationId: String(app._id) });
     await notifyMove(doc, plan, actor, input, number);
     return doc;
   }
