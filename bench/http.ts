@@ -18,7 +18,7 @@ import { seedPublicRecords } from './lib/seed.js';
 const QUICK = process.env.BENCH_QUICK === '1';
 const DURATION = Number(process.env.BENCH_HTTP_SECONDS ?? (QUICK ? 5 : 20));
 const CONNECTIONS = 100;
-const RECORDS = Number(process.env.BENCH_HTTP_RECORDS ?? (QUICK ? 400 : 2000));
+const RECORDS = Number(process.env.BENCH_HTTP_RECORDS ?? (QUICK ? 200 : 500));
 const ADMIN = { email: 'bench.admin@example.ma', password: 'bench-admin-password' };
 const log = (msg: string) => process.stderr.write(`[bench/http] ${msg}\n`);
 
