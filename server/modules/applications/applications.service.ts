@@ -6,6 +6,7 @@
 import mongoose, { Types } from 'mongoose';
 import type { Config } from '../../config.js';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { events } from '../../lib/events.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MediaService, UploadedFile } from '../media/media.service.js';
 import { Application, EDITABLE_STATUSES, PUBLIC_STATUSES, type ApplicationDoc, type StoredDocument, type StoredImage } from './application.model.js';
@@ -122,6 +123,8 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
         version: 1,
         history: [],
       });
+      // Registry hook: the search index follows every change of a filing.
+      events.emit('application.changed', { applicationId: String(created._id) });
       return created.toObject() as unknown as ApplicationDoc;
     },
 
@@ -149,7 +152,10 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
       if ((input.tkLabel !== undefined || input.sensitive !== undefined) && app.protectionType !== 'heritage_inventory') {
         throw new ValidationError('The request body is not valid.', [{ path: 'tkLabel', message: 'tkLabel and sensitive are only for heritage_inventory entries' }]);
       }
-      return writeIfUnchanged(app, { $set: input });
+      const updated = await writeIfUnchanged(app, { $set: input });
+      // Registry hook: the search index follows every change of a filing.
+      events.emit('application.changed', { applicationId: String(app._id) });
+      return updated;
     },
 
     async addImages(viewer: Viewer, id: string, files: UploadedFile[]): Promise<{ application: ApplicationDoc; images: StoredImage[] }> {
