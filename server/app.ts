@@ -32,10 +32,10 @@ export interface AppDeps {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The built client, wherever the server runs from (tsx on sources, or node on dist/server). */
-export const clientDist = [path.resolve(here, '../client'), path.resolve(here, '../dist/client')].find((dir) =>
-  fs.existsSync(path.join(dir, 'index.html')),
-);
+/** The repository root, whether the server runs from its sources (server/) or compiled (dist/server/). */
+const projectRoot = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+/** Where `npm run build:client` puts the web client. */
+export const clientDist = path.join(projectRoot, 'dist/client');
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -130,7 +130,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/docs', apiDocsRouter());
   app.use('/api', notFoundHandler);
 
-  if (config.serveClient && clientDist) {
+  // Looked up when the app is built, not at import, so a client built after start-up is found.
+  if (config.serveClient && fs.existsSync(path.join(clientDist, 'index.html'))) {
     app.use(express.static(clientDist, { index: false, maxAge: '1h', setHeaders: cacheHashedAssets }));
     // Client-side routes: any other GET that wants HTML gets the app shell.
     app.get(/^\/(?!api\/|media\/).*/, (req: Request, res: Response, next) => {
