@@ -5,7 +5,6 @@
  * with axe-core in Arabic and French and photographed at 360 and 1280 px (test-results/screenshots).
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createStaff, ensureFirstAdmin } from '../../server/modules/accounts/accounts.service.js';
 import { Application } from '../../server/modules/applications/application.model.js';
