@@ -2,7 +2,7 @@
  * The catalog: which databases, collections and indexes exist. Kept in memory, written through
  * to SQLite. Collections are created implicitly by the first write, as in MongoDB.
  */
-import type { Document } from 'bson';
+import { serialize, type Document } from 'bson';
 import type { Storage } from './storage.js';
 import { Collection } from './collection.js';
 import { Index, type IndexSpec, validateIndexSpec, sameOptions } from './indexes.js';
@@ -20,7 +20,6 @@ export function validateNamespace(db: string, name?: string): void {
 
 export class Catalog {
   private readonly dbs = new Map<string, Map<string, Collection>>();
-  /** Databases created by a command but still empty, so listDatabases does not lose them. */
 
   constructor(private readonly storage: Storage) {
     const byId = new Map<number, Collection>();
@@ -80,11 +79,11 @@ export class Catalog {
   }
 
   rename(from: Collection, db: string, name: string): void {
+    if (db !== from.db) throw notSupported('renaming a collection across databases');
     validateNamespace(db, name);
     this.storage.renameCollection(from.id, db, name);
     this.dbs.get(from.db)!.delete(from.name);
-    (from as { name: string }).name = name;
-    if (db !== from.db) throw notSupported('renaming across databases');
+    from.name = name;
     this.colls(db).set(name, from);
   }
 
@@ -162,7 +161,6 @@ export class Catalog {
   }
 }
 
-import { serialize } from 'bson';
 function serializeSpec(spec: Document): Buffer {
   return Buffer.from(serialize(spec));
 }

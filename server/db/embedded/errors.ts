@@ -23,14 +23,10 @@ export const Codes = {
   CommandNotSupported: 115,
   Unauthorized: 13,
   InvalidIndexSpecificationOption: 197,
-  Location40573: 40573,
   DuplicateKey: 11000,
   DollarPrefixedFieldName: 52,
   BSONObjectTooLarge: 10334,
-  Location17419: 17419,
-  UnknownUpdateOperator: 9,
   ConflictingUpdateOperators: 40,
-  Location51204: 51204,
 } as const;
 
 const codeNames: Record<number, string> = {

@@ -54,9 +54,8 @@ const find: Handler = (cmd, ctx) => {
   const ns = `${ctx.db}.${collectionName(cmd.find)}`;
   const batchSize = cmd.batchSize === undefined ? undefined : int(cmd.batchSize, 101);
   if (batchSize !== undefined && batchSize < 0) throw new StoreError(Codes.BadValue, 'BatchSize value must be non-negative');
-  const limit = int(cmd.limit, 0);
-  const first = limit > 0 && (batchSize === undefined || limit < batchSize) ? Math.max(limit, 0) : batchSize;
-  const { id, batch } = ctx.engine.cursors.open(ns, docs, first, {
+  // `docs` already honours limit, so the cursor closes by itself once they are handed out.
+  const { id, batch } = ctx.engine.cursors.open(ns, docs, batchSize, {
     singleBatch: Boolean(cmd.singleBatch),
     noTimeout: Boolean(cmd.noCursorTimeout),
   });
