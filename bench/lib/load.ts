@@ -11,6 +11,8 @@ export interface LoadOptions {
   connections: number;
   durationSeconds: number;
   headers?: Record<string, string>;
+  /** Seconds before a request counts as timed out (default 10). */
+  timeoutSeconds?: number;
 }
 
 export interface LoadFigures {
@@ -30,7 +32,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     connections: options.connections,
     duration: options.durationSeconds,
     headers: { Accept: 'application/json', ...options.headers },
-    timeout: 10,
+    timeout: options.timeoutSeconds ?? 10,
     requests: [
       {
         method: 'GET',
