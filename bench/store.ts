@@ -11,6 +11,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { startEmbeddedStore } from '../server/db/embedded/index.js';
+import { Engine } from '../server/db/embedded/engine.js';
+import { runCommand } from '../server/db/embedded/commands/index.js';
 
 const inline = process.argv.includes('--inline');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-bench-'));
@@ -43,7 +45,38 @@ const updateMs = await timed(async () => {
   for (let i = 0; i < UPDATES; i++) await Item.updateOne({ sku: `s${(i * 13) % INSERTS}` }, { $inc: { n: 1 } });
 });
 
-/** Median latency of indexed lookups with `total` documents in the collection. */
+/**
+ * Server-side time of an indexed lookup (the engine called directly, no driver or socket), at
+ * 1 000 and 100 000 documents: the figure that shows whether lookups stay flat, free of the
+ * round-trip noise of a shared machine.
+ */
+function engineLookupMedians(): { docs1000: number; docs100000: number } {
+  const edir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-bench-engine-'));
+  const engine = new Engine({ dir: edir });
+  const ctx = { engine, connectionId: 0, remoteAddress: 'bench' };
+  runCommand({ createIndexes: 'items', indexes: [{ key: { sku: 1 }, name: 'sku_1', unique: true }], $db: 'bench' }, ctx);
+  const out: Record<string, number> = {};
+  let have = 0;
+  for (const total of [1_000, 100_000]) {
+    for (; have < total; have += 5000) {
+      const documents = Array.from({ length: Math.min(5000, total - have) }, (_, j) => ({ sku: `s${have + j}`, n: have + j, text: 'lorem ipsum '.repeat(10) }));
+      runCommand({ insert: 'items', documents, $db: 'bench' }, ctx);
+    }
+    const samples: number[] = [];
+    for (let k = 0; k < 3000; k++) {
+      const t = performance.now();
+      runCommand({ find: 'items', filter: { sku: `s${(k * 7919) % total}` }, limit: 1, singleBatch: true, $db: 'bench' }, ctx);
+      samples.push(performance.now() - t);
+    }
+    samples.sort((a, b) => a - b);
+    out[`docs${total}`] = Number(samples[samples.length >> 1]!.toFixed(4));
+  }
+  engine.close();
+  fs.rmSync(edir, { recursive: true, force: true });
+  return out as { docs1000: number; docs100000: number };
+}
+
+/** Median latency of indexed lookups through mongoose with `total` documents in the collection. */
 async function lookupLatency(total: number): Promise<number> {
   const have = await Item.estimatedDocumentCount();
   const BATCH = 5000;
@@ -74,7 +107,8 @@ console.log(
       insertsPerSec: rate(INSERTS, insertMs),
       indexedFindsPerSec: rate(FINDS, findMs),
       updatesPerSec: rate(UPDATES, updateMs),
-      indexedLookupMedianMs: { docs1000: at1k, docs100000: at100k },
+      indexedLookupMedianMs: { throughMongoose: { docs1000: at1k, docs100000: at100k }, engineOnly: engineLookupMedians() },
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(1))),
       slowAggregation: {
         docs: 100_000,
         durationMs: Math.round(aggMs),

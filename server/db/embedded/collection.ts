@@ -321,5 +321,6 @@ export function project(docs: Document[], projection: Document | undefined, filt
   }
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const query = new Query(positional && filter ? filter : {});
-  return query.find<Document>(docs, projection).all();
+  // mingo appends _id last; MongoDB keeps it first.
+  return query.find<Document>(docs, projection).all().map((d) => ('_id' in d && Object.keys(d)[0] !== '_id' ? { _id: d._id, ...d } : d));
 }
