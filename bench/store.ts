@@ -95,9 +95,20 @@ const at100k = await lookupLatency(100_000);
 
 // A slow aggregation (a full scan with grouping and sorting of 100 000 documents) while the
 // host process measures how long its own event loop is held up.
+// Our own 10 ms ticker records the longest gap between ticks: a loop blocked by the aggregation
+// shows up as one long gap (the ticker keeps running briefly after, so the last gap is seen).
 const h = monitorEventLoopDelay({ resolution: 10 });
 h.enable();
+let last = performance.now();
+let maxGap = 0;
+const ticker = setInterval(() => {
+  const now = performance.now();
+  maxGap = Math.max(maxGap, now - last);
+  last = now;
+}, 10);
 const aggMs = await timed(() => Item.aggregate([{ $group: { _id: '$group', total: { $sum: '$n' } } }, { $sort: { total: -1 } }]));
+await new Promise((r) => setTimeout(r, 100));
+clearInterval(ticker);
 h.disable();
 
 console.log(
@@ -112,7 +123,7 @@ console.log(
       slowAggregation: {
         docs: 100_000,
         durationMs: Math.round(aggMs),
-        hostEventLoopDelayMaxMs: Math.round(h.max / 1e6),
+        hostLongestTickGapMs: Math.round(maxGap),
         hostEventLoopDelayP99Ms: Math.round(h.percentile(99) / 1e6),
       },
     },
