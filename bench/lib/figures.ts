@@ -114,7 +114,10 @@ function generic(name: string, j: Json): Omit<Row, 'bench'>[] {
     .map(([k, v]) => ({ figure: `${name}: ${k}`, value: fmt(num(v)), baseline: '—', ratio: '—', goal: 'report', met: '—' as const }));
 }
 
-const EXTRACTORS: Record<string, (j: Json) => Omit<Row, 'bench'>[]> = { media, store, http, 'image-search': imageSearch, search: textSearch };
+// bench/search.ts may report both searches: { text: {...}, image: {...} }.
+const search = (j: Json) => [...textSearch((j.text as Json) ?? j), ...(j.image ? imageSearch(j.image as Json) : [])];
+
+const EXTRACTORS: Record<string, (j: Json) => Omit<Row, 'bench'>[]> = { media, store, http, 'image-search': imageSearch, search };
 
 export function rowsFor(bench: string, result: Json): Row[] {
   const extract = EXTRACTORS[bench] ?? ((j: Json) => generic(bench, j));
