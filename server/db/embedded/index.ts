@@ -83,6 +83,7 @@ async function startWorker(opts: StoreOptions, host: string) {
       )
     : new Worker(entry, { workerData });
   let onClosed: ((error?: string) => void) | undefined;
+  let exited = false;
   const port = await new Promise<number>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'ready') resolve(m.port);
@@ -92,6 +93,7 @@ async function startWorker(opts: StoreOptions, host: string) {
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
+      exited = true;
       reject(new Error(`embedded store worker exited with code ${code}`));
       onClosed?.();
     });
@@ -99,6 +101,7 @@ async function startWorker(opts: StoreOptions, host: string) {
   worker.on('error', (err) => logger?.error({ err }, 'embedded store worker failed'));
   const close = () =>
     new Promise<void>((resolve, reject) => {
+      if (exited) return resolve(); // the worker is already gone (it crashed and was logged)
       onClosed = (error) => {
         void worker.terminate();
         if (error) reject(new Error(error));
