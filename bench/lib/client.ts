@@ -138,9 +138,10 @@ export class Session {
 }
 
 /** A filing body the API accepts. */
-export function filingBody(i: number, protectionType = 'collective_mark') {
+export function filingBody(i: number) {
   return {
-    protectionType,
+    protectionType: 'industrial_design',
+    locarnoClass: '06-11',
     title: { fr: `Motif de test ${i}`, ar: `زخرفة ${i}` },
     description: { fr: `Une description du motif ${i}` },
     craft: 'carpet',

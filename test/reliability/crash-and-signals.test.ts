@@ -159,8 +159,9 @@ describe('Reliability: the server process under SIGKILL and SIGTERM', function (
   it('When SIGTERM arrives while uploads and reads are in flight, then the uploads complete, nothing answers 5xx, and the process exits 0', async () => {
     server = await startServerProcess({ env: env() });
     const owner = await Session.register(server.url, 'artisan', 'sigterm');
-    const filing = await owner.json('POST', `${API}/applications`, filingBody(1));
-    assert.equal(filing.status, 201, filing.text);
+    // One filing per upload: parallel uploads to one filing are serialised by its version (409).
+    const filings = await Promise.all([1, 2, 3, 4].map((i) => owner.json('POST', `${API}/applications`, filingBody(i))));
+    assert.deepEqual(filings.map((f) => f.status), [201, 201, 201, 201]);
     // Large photos (about a second of processing each, two at a time): surely in flight at the signal.
     const photos = await Promise.all(
       [1, 2, 3, 4].map((i) =>
@@ -185,7 +186,7 @@ describe('Reliability: the server process under SIGKILL and SIGTERM', function (
       while (reading) reads.push(await timed(() => anonymous.json('GET', `${API}/reference`)));
     })();
     const uploads = Promise.all(
-      photos.map((data, i) => timed(() => owner.multipart(`${API}/applications/${filing.body.application.id}/images`, [{ field: 'images', data, fileName: `v${i}.jpg`, type: 'image/jpeg' }]))),
+      photos.map((data, i) => timed(() => owner.multipart(`${API}/applications/${filings[i]!.body.application.id}/images`, [{ field: 'images', data, fileName: `v${i}.jpg`, type: 'image/jpeg' }]))),
     );
     await new Promise((r) => setTimeout(r, 400));
     const signalAt = Date.now();
