@@ -71,7 +71,7 @@ export async function processImage(original: Buffer, name = 'the file'): Promise
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw toRejection(err, name);
+    throw toImageRejection(err, name);
   }
 
   const { info } = decoded;
@@ -113,7 +113,9 @@ export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function toRejection(err: unknown, name: string): AppError {
+/** A decoder's error as the client's problem: too many pixels is 413, anything else unreadable is 400. */
+export function toImageRejection(err: unknown, name: string): AppError {
+  if (err instanceof AppError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (/pixel limit/i.test(message)) {
     return new PayloadTooLargeError(

@@ -10,6 +10,7 @@ import { Types } from 'mongoose';
 import mongoose from 'mongoose';
 import type { Logger } from '../../lib/logger.js';
 import { Application, type ApplicationDoc } from '../applications/application.model.js';
+import { toImageRejection } from '../media/image-pipeline.js';
 import { imageQueue, type MediaService } from '../media/media.service.js';
 import { ImageFeature, type ImageFeatureDoc } from '../search/image-feature.model.js';
 import { computeImageFeatures, computeQueryFeatures, type CropBox, type ImageFeatures } from '../search/image/image-features.js';
@@ -146,8 +147,13 @@ export interface ImageQuery {
 }
 
 /** Features of a query photo (more keypoints, mirrored descriptors, optional crop box). */
-export function queryFeatures(image: Buffer, crop?: CropBox): Promise<ImageFeatures> {
-  return imageQueue.run(() => computeQueryFeatures(image, crop));
+export async function queryFeatures(image: Buffer, crop?: CropBox): Promise<ImageFeatures> {
+  try {
+    return await imageQueue.run(() => computeQueryFeatures(image, crop));
+  } catch (err) {
+    // A damaged photo or a decompression bomb is the sender's problem (400/413), not a 500.
+    throw toImageRejection(err, 'The photo');
+  }
 }
 
 /** The records whose images look most like the photo, best first (one hit per record). */
