@@ -61,6 +61,8 @@ describe('store conformance: CRUD through the driver', function () {
     assert.deepEqual((await c.distinct('age')).sort(), [25, 31, 40]);
     assert.deepEqual((await c.distinct('tags')).sort(), ['a', 'b']);
     assert.deepEqual(await c.distinct('address.city', { age: { $lt: 35 } }), ['Fes', 'Rabat']);
+    const byLet = await c.find({ $expr: { $eq: ['$age', '$$wanted'] } }, { let: { wanted: 40 } }).map((d) => d._id).toArray();
+    assert.deepEqual(byLet, [3]);
     const one = await c.findOne({ _id: 2 as never }, { projection: { tags: { $slice: 1 }, name: 1 } });
     assert.deepEqual(one, { _id: 2, name: 'Badr', tags: ['b'] });
   });

@@ -24,6 +24,8 @@ export interface FindOptions {
   skip?: number;
   limit?: number;
   projection?: Document;
+  /** The command's `let` variables, for $expr. */
+  variables?: Document;
 }
 
 export interface ScanStats {
@@ -49,10 +51,10 @@ export function assertSupportedFilter(value: unknown): void {
   }
 }
 
-export function compileFilter(filter: Document | undefined): Query | undefined {
+export function compileFilter(filter: Document | undefined, variables?: Document): Query | undefined {
   if (!filter || Object.keys(filter).length === 0) return undefined;
   assertSupportedFilter(filter);
-  return new Query(filter);
+  return new Query(filter, variables ? { variables } : {});
 }
 
 export class Collection {
@@ -73,8 +75,8 @@ export class Collection {
   // ---- reads -------------------------------------------------------------------------------
 
   /** Documents matching `filter`, in index order when an index is used, else natural order. */
-  match(filter: Document | undefined, stats?: ScanStats): Row[] {
-    const query = compileFilter(filter);
+  match(filter: Document | undefined, stats?: ScanStats, variables?: Document): Row[] {
+    const query = compileFilter(filter, variables);
     const plan = filter ? planQuery(filter, this.indexes) : undefined;
     if (stats) stats.plan = plan;
     const out: Row[] = [];
@@ -120,7 +122,7 @@ export class Collection {
   find(filter: Document | undefined, opts: FindOptions = {}, stats?: ScanStats): Document[] {
     const viaSortIndex = this.findBySortIndex(filter, opts, stats);
     if (viaSortIndex) return project(viaSortIndex, opts.projection, filter);
-    let rows = this.match(filter, stats);
+    let rows = this.match(filter, stats, opts.variables);
     if (opts.sort && Object.keys(opts.sort).length) rows = sortRows(rows, opts.sort);
     const skip = opts.skip ?? 0;
     const end = opts.limit ? skip + Math.abs(opts.limit) : undefined;
@@ -146,7 +148,7 @@ export class Collection {
       (ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f),
     );
     if (!index) return undefined;
-    const query = compileFilter(filter);
+    const query = compileFilter(filter, opts.variables);
     if (stats) stats.plan = { index, ranges: [], bounds: Object.fromEntries(fields.map((f) => [f, 'MinKey .. MaxKey'])) };
     const want = (opts.skip ?? 0) + limit;
     const out: Document[] = [];

@@ -44,7 +44,7 @@ export function runFind(cmd: Document, ctx: CommandContext, stats?: ScanStats): 
   const skip = int(cmd.skip, 0);
   if (skip < 0) throw new StoreError(Codes.BadValue, 'skip value must be non-negative');
   const docs = coll
-    ? coll.find(optionalFilter(cmd.filter), { sort: optionalFilter(cmd.sort, 'sort'), skip, limit, projection: optionalFilter(cmd.projection, 'projection') }, stats)
+    ? coll.find(optionalFilter(cmd.filter), { sort: optionalFilter(cmd.sort, 'sort'), skip, limit, projection: optionalFilter(cmd.projection, 'projection'), variables: optionalFilter(cmd.let, 'let') }, stats)
     : [];
   return { coll, docs };
 }
