@@ -26,6 +26,8 @@ export interface ImageFeatures {
   k: string;
   /** query side only: descriptors of the same keypoints as seen in the mirror image, base64 n x 16 */
   m?: string;
+  /** query side only: QTHUMB x QTHUMB RGB miniature of the whole (cropped) query, base64 */
+  t?: string;
 }
 
 export interface FeatureOptions {
@@ -39,6 +41,7 @@ export interface FeatureOptions {
 export const KP_BYTES = 22;
 export const DESC_WORDS = 4; // 128 bits
 export const THUMB = 16;
+export const QTHUMB = 48;
 export const PATCH_R = 12; // descriptor half-width in pixels of the keypoint's level
 export const LEVEL_STEP = Math.SQRT2;
 
@@ -359,7 +362,7 @@ export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] 
 // ------------------------------------------------------------------------------------------
 // Global thumbnail
 
-export function thumbnail(rgb: Rgb, box?: { x: number; y: number; w: number; h: number }): Uint8Array {
+export function thumbnail(rgb: Rgb, box?: { x: number; y: number; w: number; h: number }, side = THUMB): Uint8Array {
   const { w, h, data } = rgb;
   const b = box ?? { x: 0, y: 0, w, h };
   const x0 = Math.round(b.x), y0 = Math.round(b.y), bw = Math.max(1, Math.round(b.w)), bh = Math.max(1, Math.round(b.h));
@@ -368,8 +371,8 @@ export function thumbnail(rgb: Rgb, box?: { x: number; y: number; w: number; h: 
     const si = ((y0 + y) * w + x0 + x) * 3, di = (y * bw + x) * 3;
     src[di] = data[si]!; src[di + 1] = data[si + 1]!; src[di + 2] = data[si + 2]!;
   }
-  const t = resizeArea(src, bw, bh, THUMB, THUMB, 3);
-  const out = new Uint8Array(THUMB * THUMB * 3);
+  const t = resizeArea(src, bw, bh, side, side, 3);
+  const out = new Uint8Array(side * side * 3);
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(t[i]!)));
   return out;
 }
@@ -406,7 +409,10 @@ export async function computeImageFeatures(input: Buffer, opts: FeatureOptions =
   const kps = extractKeypoints(rgb, role);
   const { k, m } = packKeypoints(kps, rgb.w, rgb.h);
   const g = Buffer.from(thumbnail(rgb));
-  return { v: FEATURE_VERSION, w: rgb.w, h: rgb.h, g: g.toString('base64'), k: k.toString('base64'), ...(m ? { m: m.toString('base64') } : {}) };
+  const out: ImageFeatures = { v: FEATURE_VERSION, w: rgb.w, h: rgb.h, g: g.toString('base64'), k: k.toString('base64') };
+  if (m) out.m = m.toString('base64');
+  if (role === 'query') out.t = Buffer.from(thumbnail(rgb, undefined, QTHUMB)).toString('base64');
+  return out;
 }
 
 /** Features of a query photo (more keypoints, mirror descriptors, optional crop box). */

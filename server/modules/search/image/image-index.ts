@@ -9,13 +9,15 @@
 // consistent matches), combined with the correlation of the 16x16 colour thumbnails over the 8
 // rotations/mirrors and several scales.
 import {
-  DESC_WORDS, KP_BYTES, LEVEL_STEP, PATCH_R, THUMB, type ImageFeatures,
+  DESC_WORDS, KP_BYTES, LEVEL_STEP, PATCH_R, QTHUMB, THUMB, type ImageFeatures,
 } from './image-features.js';
 
 export interface QueryOptions {
   limit?: number;
-  /** records re-ranked after retrieval (default 48) */
+  /** records re-ranked after retrieval by local votes (default 48) */
   candidates?: number;
+  /** records re-ranked after retrieval by the global code (default 40) */
+  globalCandidates?: number;
 }
 
 export interface ImageMatch {
@@ -32,16 +34,16 @@ export interface ImageMatch {
   region?: { x: number; y: number; w: number; h: number };
 }
 
-const KEY_BITS = 20;
+const KEY_BITS = 16;
 /**
- * Bits of the 128-bit code used as hash keys, 6 disjoint tables of 20 bits. Chosen greedily
+ * Bits of the 128-bit code used as hash keys, 8 disjoint tables of 16 bits. Chosen greedily
  * (once, offline, on 29 000 descriptors of generated motifs) to spread the entries evenly.
  */
-const KEY_BIT_SETS: number[][] = [[82,118,25,111,108,96,65,75,91,115,79,68,64,120,52,78,106,74,36,28],[98,124,107,112,88,32,122,60,80,100,7,127,20,69,70,81,89,110,24,63],[126,103,85,33,2,116,56,109,102,62,73,123,104,77,0,12,101,66,99,94],[72,97,114,40,9,119,26,105,54,6,58,34,83,38,16,61,55,4,15,48],[59,113,17,41,5,53,121,57,31,1,117,87,14,84,67,86,35,125,42,92],[3,49,8,18,13,45,29,47,23,51,27,76,95,90,21,50,44,39,93,37]];
+const KEY_BIT_SETS: number[][] = [[82,118,25,111,108,96,65,75,91,115,79,68,64,120,52,78],[98,124,107,112,88,32,122,60,80,28,100,7,69,127,81,70],[36,103,50,116,114,110,104,85,56,63,20,73,74,77,97,0],[126,99,33,2,102,123,57,106,16,62,4,94,83,109,66,101],[72,119,24,105,41,113,1,54,6,58,12,117,89,55,27,21],[59,9,125,40,26,3,61,14,47,121,92,34,5,30,90,67],[93,42,48,8,53,13,31,18,87,15,35,84,29,86,17,76],[11,49,44,46,22,51,45,23,95,39,43,10,37,71,19,38]];
 const TABLES = KEY_BIT_SETS.length;
-const MATCH_DIST = 30; // of 128 bits
+const MATCH_DIST = 14; // of 128 bits
 /** Buckets with more entries than this are too common to say anything (stop words); bounds the work per query. */
-const MAX_BUCKET = 160;
+const MAX_BUCKET = 200;
 
 // ------------------------------------------------------------------------------------------
 // Decoding stored features
@@ -55,7 +57,9 @@ export interface DecodedFeatures {
   desc: Uint32Array; // n * DESC_WORDS
   mdesc?: Uint32Array;
   thumb: Uint8Array;
-  /** query side: normalised thumbnails of the 8 dihedral transforms x scales */
+  /** query side: QTHUMB x QTHUMB miniature */
+  mini?: Uint8Array;
+  /** query side: normalised thumbnails of the 8 dihedral transforms x scales x small angles */
   qthumbs?: Float32Array[];
 }
 
@@ -80,6 +84,7 @@ export function decodeFeatures(f: ImageFeatures): DecodedFeatures {
     for (let i = 0; i < n * DESC_WORDS; i++) md[i] = m.readUInt32LE(4 * i);
     out.mdesc = md;
   }
+  if (f.t) out.mini = new Uint8Array(b64(f.t));
   return out;
 }
 
@@ -132,11 +137,39 @@ function centreScale(t: Uint8Array, frac: number): Float32Array {
   return out;
 }
 
-const QUERY_SCALES = [1, 0.9, 0.8];
-function queryThumbs(thumb: Uint8Array): Float32Array[] {
+const QUERY_SCALES = [1, 0.9, 0.8, 0.7];
+const QUERY_ANGLES = [0, -6, 6, -12, 12];
+
+/** Sample a square of side `frac` (of the smaller side), rotated by `deg`, from the miniature. */
+function sampleMini(mini: Uint8Array, frac: number, deg: number): Float32Array {
+  const n = QTHUMB, out = new Float32Array(THUMB * THUMB * 3);
+  const a = (deg * Math.PI) / 180, c = Math.cos(a), s = Math.sin(a), half = ((n - 1) / 2) * frac;
+  for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+    const u = (((x + 0.5) / THUMB) * 2 - 1) * half, v = (((y + 0.5) / THUMB) * 2 - 1) * half;
+    const px = (n - 1) / 2 + c * u - s * v, py = (n - 1) / 2 + s * u + c * v;
+    // 3x3 supersampling: an area average like the stored thumbnail's
+    const cell = (2 * half) / THUMB / 3;
+    for (let sy = -1; sy <= 1; sy++) for (let sx = -1; sx <= 1; sx++) {
+      let qx = px + c * sx * cell - s * sy * cell, qy = py + s * sx * cell + c * sy * cell;
+      qx = Math.max(0, Math.min(n - 1.001, qx)); qy = Math.max(0, Math.min(n - 1.001, qy));
+      const x0 = qx | 0, y0 = qy | 0, fx = qx - x0, fy = qy - y0, o = (y0 * n + x0) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        out[(y * THUMB + x) * 3 + ch]! += ((mini[o + ch]! * (1 - fx) + mini[o + 3 + ch]! * fx) * (1 - fy) + (mini[o + n * 3 + ch]! * (1 - fx) + mini[o + n * 3 + 3 + ch]! * fx) * fy) / 9;
+      }
+    }
+  }
+  return out;
+}
+
+function queryThumbs(f: DecodedFeatures): Float32Array[] {
+  const bases: Float32Array[] = [];
+  if (f.mini) {
+    for (const sc of QUERY_SCALES) for (const a of QUERY_ANGLES) bases.push(normaliseThumb(sampleMini(f.mini, sc, a)));
+  } else {
+    for (const sc of [1, 0.9, 0.8]) bases.push(normaliseThumb(sc === 1 ? f.thumb : centreScale(f.thumb, sc)));
+  }
   const out: Float32Array[] = [];
-  for (const s of QUERY_SCALES) {
-    const base = normaliseThumb(s === 1 ? thumb : centreScale(thumb, s));
+  for (const base of bases) {
     for (const m of DIHEDRAL) {
       const t = new Float32Array(THUMB * THUMB * 3);
       for (let i = 0; i < THUMB * THUMB; i++) { const j = m[i]!; t[i * 3] = base[j * 3]!; t[i * 3 + 1] = base[j * 3 + 1]!; t[i * 3 + 2] = base[j * 3 + 2]!; }
@@ -144,6 +177,33 @@ function queryThumbs(thumb: Uint8Array): Float32Array[] {
     }
   }
   return out;
+}
+
+// Global retrieval: 96-bit sign-of-random-projection codes of the normalised thumbnail (an LSH
+// for the correlation), 8 tables of 12 bits, probed with the exact key and its 1-bit neighbours.
+const GBITS = 96, GTABLES = 8, GKEY = 12;
+const PROJ: Float32Array = (() => {
+  let s = 0x2545f491 >>> 0;
+  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return (s + 0.5) / 4294967296; };
+  const n = THUMB * THUMB * 3, p = new Float32Array(GBITS * n);
+  for (let i = 0; i < p.length; i++) p[i] = Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
+  return p;
+})();
+function globalCode(t: Float32Array): Uint32Array {
+  const n = THUMB * THUMB * 3, out = new Uint32Array(GBITS / 32);
+  for (let b = 0; b < GBITS; b++) {
+    let s = 0;
+    const o = b * n;
+    for (let i = 0; i < n; i++) s += PROJ[o + i]! * t[i]!;
+    if (s > 0) out[b >> 5]! |= 1 << (b & 31);
+  }
+  return out;
+}
+function gkey(code: Uint32Array, t: number): number {
+  const bit = t * GKEY; // 12-bit slices, never straddling words (32 is not a multiple of 12: handle)
+  let k = 0;
+  for (let i = 0; i < GKEY; i++) { const b = bit + i; k = (k << 1) | ((code[b >> 5]! >>> (b & 31)) & 1); }
+  return k;
 }
 
 function globalScore(q: Float32Array[], stored: Float32Array): number {
@@ -180,12 +240,16 @@ interface Match { q: number; k: number; d: number }
 interface Verified { inliers: number; region?: { x0: number; y0: number; x1: number; y1: number } }
 
 function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number): Verified {
+  if (matches.length > 300) { matches.sort((a, b) => a.d - b.d); matches.length = 300; }
   const M = matches.length;
   if (M < 3) return { inliers: Math.min(M, 1) };
   matches.sort((a, b) => a.d - b.d);
-  const H = Math.min(M, 120);
+  if (matches.length > 300) matches.length = 300;
+  const H = Math.min(matches.length, 60);
   let best = 0, bestSet: number[] = [];
-  const usedQ = new Map<number, number>(), usedK = new Map<number, number>();
+  let maxQ = 0, maxK = 0;
+  for (const m of matches) { if (m.q > maxQ) maxQ = m.q; if (m.k - kOff > maxK) maxK = m.k - kOff; }
+  const usedQ = new Uint16Array(maxQ + 1), usedK = new Uint16Array(maxK + 1);
   let stamp = 0;
   for (let h = 0; h < H; h++) {
     const m = matches[h]!, qi = m.q * 4, ki = (m.k - kOff) * 4;
@@ -197,7 +261,7 @@ function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: numb
     const set: number[] = [];
     for (let j = 0; j < M; j++) {
       const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
-      if (usedQ.get(mj.q) === stamp || usedK.get(mj.k) === stamp) continue;
+      if (usedQ[mj.q] === stamp || usedK[mj.k - kOff] === stamp) continue;
       const sq = qg[qj + 2]!;
       if (Math.abs(Math.log2(sq / kg[kj + 2]!) - ls) > 0.8) continue;
       let da = Math.abs(qg[qj + 3]! - kg[kj + 3]! - phi) % (2 * Math.PI);
@@ -206,7 +270,7 @@ function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: numb
       const px = c * kg[kj]! - s * kg[kj + 1]! + tx, py = s * kg[kj]! + c * kg[kj + 1]! + ty;
       const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.5 * PATCH_R * sq;
       if (ex * ex + ey * ey > tol * tol) continue;
-      usedQ.set(mj.q, stamp); usedK.set(mj.k, stamp);
+      usedQ[mj.q] = stamp; usedK[mj.k - kOff] = stamp;
       set.push(j);
     }
     if (set.length > best) { best = set.length; bestSet = set; }
@@ -271,16 +335,16 @@ function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number
 
 /** Map the evidence to a similarity in [0, 1]. */
 export function combineScore(inliers: number, global: number): number {
-  const local = inliers <= 3 ? 0 : 1 - Math.exp(-(inliers - 3) / 10);
-  const glob = Math.max(0, Math.min(1, (global - 0.45) / 0.5));
-  const s = Math.max(local, glob) + 0.15 * Math.min(local, glob);
-  return Math.min(1, Math.max(0, s / 1.15 + 0.0));
+  // distractors reach ~10 consistent local matches by chance on these repetitive motifs
+  const local = Math.max(0, Math.min(1, (inliers - 8) / 24));
+  const glob = Math.max(0, Math.min(1, global));
+  return Math.min(1, Math.max(local, glob) + 0.1 * Math.min(local, glob));
 }
 
 // ------------------------------------------------------------------------------------------
 
 
-interface Slot { id: string; alive: boolean; kpStart: number; n: number; w: number; h: number; thumb: Float32Array }
+interface Slot { id: string; alive: boolean; kpStart: number; n: number; w: number; h: number; thumb: Uint8Array }
 
 export class ImageIndex {
   private slots: Slot[] = [];
@@ -296,6 +360,9 @@ export class ImageIndex {
   private counts: Uint32Array[] = Array.from({ length: TABLES }, () => new Uint32Array(1 << KEY_BITS));
   private nexts: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1024));
   private dead = 0;
+  private gcodes = new Uint32Array(3 * 256);
+  private gheads: Int32Array[] = Array.from({ length: GTABLES }, () => new Int32Array(1 << GKEY).fill(-1));
+  private gnexts: Int32Array[] = Array.from({ length: GTABLES }, () => new Int32Array(256));
 
   get size(): number { return this.byId.size; }
 
@@ -320,7 +387,16 @@ export class ImageIndex {
       }
     }
     this.nKp += f.n;
-    this.slots.push({ id, alive: true, kpStart: start, n: f.n, w: f.w, h: f.h, thumb: normaliseThumb(f.thumb) });
+    this.slots.push({ id, alive: true, kpStart: start, n: f.n, w: f.w, h: f.h, thumb: f.thumb });
+    // global code
+    const code = globalCode(normaliseThumb(f.thumb));
+    if ((slot + 1) * 3 > this.gcodes.length) { const g = new Uint32Array(this.gcodes.length * 2); g.set(this.gcodes); this.gcodes = g; this.gnexts = this.gnexts.map((nx) => { const a = new Int32Array(g.length / 3); a.set(nx); return a; }); }
+    this.gcodes.set(code, slot * 3);
+    for (let t = 0; t < GTABLES; t++) {
+      const key = gkey(code, t);
+      this.gnexts[t]![slot] = this.gheads[t]![key]!;
+      this.gheads[t]![key] = slot;
+    }
     this.byId.set(id, slot);
   }
 
@@ -347,8 +423,7 @@ export class ImageIndex {
       w: s.w, h: s.h, n: s.n,
       geom: this.kpGeom.slice(s.kpStart * 4, (s.kpStart + s.n) * 4),
       desc: this.kpDesc.slice(s.kpStart * DESC_WORDS, (s.kpStart + s.n) * DESC_WORDS),
-      thumb: new Uint8Array(0),
-      qthumbs: [s.thumb],
+      thumb: s.thumb,
     };
   }
 
@@ -364,7 +439,9 @@ export class ImageIndex {
   }
 
   query(features: ImageFeatures | DecodedFeatures, opts: QueryOptions = {}): ImageMatch[] {
+    const T0 = performance.now();
     const q = prepareQuery(features);
+    const T1 = performance.now();
     const limit = opts.limit ?? 10, C = opts.candidates ?? 48;
     // 1. retrieval: hash lookups, Hamming check, votes per record
     const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
@@ -396,7 +473,32 @@ export class ImageIndex {
       }
     }
     const cands = [...votes.entries()].sort((a, b) => b[1] - a[1]).slice(0, C).map(([s]) => s);
-    return this.rerank(q, cands, matches, limit);
+    const T2 = performance.now();
+    // 2. global retrieval: LSH on the thumbnail codes of every query variant
+    const gbest = new Map<number, number>();
+    for (const t of q.qthumbs) {
+      const code = globalCode(t);
+      for (let tb = 0; tb < GTABLES; tb++) {
+        const key = gkey(code, tb), heads = this.gheads[tb]!, nx = this.gnexts[tb]!;
+        for (let probe = -1; probe < GKEY; probe++) {
+          const k2 = probe < 0 ? key : key ^ (1 << probe);
+          for (let sl = heads[k2]!; sl >= 0; sl = nx[sl]!) {
+            const o = sl * 3;
+            const d = popcnt(code[0]! ^ this.gcodes[o]!) + popcnt(code[1]! ^ this.gcodes[o + 1]!) + popcnt(code[2]! ^ this.gcodes[o + 2]!);
+            const prev = gbest.get(sl);
+            if (prev === undefined || d < prev) gbest.set(sl, d);
+          }
+        }
+      }
+    }
+    const have = new Set(cands);
+    for (const [sl] of [...gbest.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, opts.globalCandidates ?? 40)) {
+      if (!have.has(sl)) { cands.push(sl); have.add(sl); }
+    }
+    const T3 = performance.now();
+    const rr = this.rerank(q, cands, matches, limit);
+    if (process.env.IMG_DEBUG) console.log('prep', (T1-T0).toFixed(0), 'local', (T2-T1).toFixed(0), 'global', (T3-T2).toFixed(0), 'rerank', (performance.now()-T3).toFixed(0), 'matches', matches.map(m=>m.length));
+    return rr;
   }
 
   /** Re-rank the given records (slots) with the finer comparison. */
@@ -413,7 +515,7 @@ export class ImageIndex {
         const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, this.kpGeom, s.kpStart);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
-      const global = globalScore(q.qthumbs, s.thumb);
+      const global = globalScore(q.qthumbs, normaliseThumb(s.thumb));
       const r = bestV.region;
       out.push({
         id: s.id, similarity: combineScore(bestV.inliers, global), inliers: bestV.inliers, global, mirrored,
@@ -453,7 +555,7 @@ interface PreparedQuery extends DecodedFeatures { qthumbs: Float32Array[]; mgeom
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
   const f = 'k' in features ? decodeFeatures(features) : features;
-  const qthumbs = f.qthumbs ?? queryThumbs(f.thumb);
+  const qthumbs = f.qthumbs ?? queryThumbs(f);
   let mgeom: Float32Array | undefined;
   if (f.mdesc) {
     mgeom = new Float32Array(f.geom);
