@@ -19,7 +19,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-bench-'));
 const store = await startEmbeddedStore({ dir, thread: inline ? 'inline' : 'worker' });
 const conn = await mongoose.createConnection(store.uri, { dbName: 'bench' }).asPromise();
 
-const Item = conn.model('Item', new mongoose.Schema({ sku: { type: String, index: true, unique: true }, n: Number, group: Number, text: String }));
+const Item = conn.model(
+  'Item',
+  new mongoose.Schema({ sku: { type: String, index: true, unique: true }, n: Number, group: Number, text: String }),
+);
 await Item.init();
 
 function rate(count: number, ms: number): number {
@@ -59,7 +62,11 @@ function engineLookupMedians(): { docs1000: number; docs100000: number } {
   let have = 0;
   for (const total of [1_000, 100_000]) {
     for (; have < total; have += 5000) {
-      const documents = Array.from({ length: Math.min(5000, total - have) }, (_, j) => ({ sku: `s${have + j}`, n: have + j, text: 'lorem ipsum '.repeat(10) }));
+      const documents = Array.from({ length: Math.min(5000, total - have) }, (_, j) => ({
+        sku: `s${have + j}`,
+        n: have + j,
+        text: 'lorem ipsum '.repeat(10),
+      }));
       runCommand({ insert: 'items', documents, $db: 'bench' }, ctx);
     }
     const samples: number[] = [];
@@ -82,7 +89,8 @@ async function lookupLatency(total: number): Promise<number> {
   const BATCH = 5000;
   for (let i = have; i < total; i += BATCH) {
     const docs = [];
-    for (let j = i; j < Math.min(total, i + BATCH); j++) docs.push({ sku: `s${j}`, n: j, group: j % 100, text: 'lorem ipsum '.repeat(10) });
+    for (let j = i; j < Math.min(total, i + BATCH); j++)
+      docs.push({ sku: `s${j}`, n: j, group: j % 100, text: 'lorem ipsum '.repeat(10) });
     await Item.collection.insertMany(docs);
   }
   const samples: number[] = [];

@@ -48,20 +48,58 @@ describe('store conformance: CRUD through the driver', function () {
       { _id: 3 as never, name: 'Chama', age: 40, tags: [], address: { city: 'Fes' } },
       { _id: 4 as never, name: 'Driss', age: 25 },
     ]);
-    const found = await c.find({ age: { $gte: 25 } }, { projection: { name: 1, _id: 0 } }).sort({ age: -1, name: 1 }).skip(1).limit(2).toArray();
+    const found = await c
+      .find({ age: { $gte: 25 } }, { projection: { name: 1, _id: 0 } })
+      .sort({ age: -1, name: 1 })
+      .skip(1)
+      .limit(2)
+      .toArray();
     assert.deepEqual(found, [{ name: 'Amal' }, { name: 'Badr' }]);
-    assert.deepEqual(await c.find({ 'address.city': 'Fes' }).map((d) => d._id).toArray(), [1, 3]);
-    assert.deepEqual(await c.find({ tags: 'b' }).map((d) => d._id).toArray(), [1, 2]);
-    assert.deepEqual(await c.find({ tags: { $size: 0 } }).map((d) => d._id).toArray(), [3]);
-    assert.deepEqual(await c.find({ address: { $exists: false } }).map((d) => d._id).toArray(), [4]);
-    assert.deepEqual(await c.find({ name: { $regex: '^[AB]' } }).map((d) => d._id).toArray(), [1, 2]);
+    assert.deepEqual(
+      await c
+        .find({ 'address.city': 'Fes' })
+        .map((d) => d._id)
+        .toArray(),
+      [1, 3],
+    );
+    assert.deepEqual(
+      await c
+        .find({ tags: 'b' })
+        .map((d) => d._id)
+        .toArray(),
+      [1, 2],
+    );
+    assert.deepEqual(
+      await c
+        .find({ tags: { $size: 0 } })
+        .map((d) => d._id)
+        .toArray(),
+      [3],
+    );
+    assert.deepEqual(
+      await c
+        .find({ address: { $exists: false } })
+        .map((d) => d._id)
+        .toArray(),
+      [4],
+    );
+    assert.deepEqual(
+      await c
+        .find({ name: { $regex: '^[AB]' } })
+        .map((d) => d._id)
+        .toArray(),
+      [1, 2],
+    );
     assert.equal(await c.countDocuments({ age: 25 }), 2);
     assert.equal(await c.countDocuments({}, { skip: 1, limit: 2 }), 2);
     assert.equal(await c.estimatedDocumentCount(), 4);
     assert.deepEqual((await c.distinct('age')).sort(), [25, 31, 40]);
     assert.deepEqual((await c.distinct('tags')).sort(), ['a', 'b']);
     assert.deepEqual(await c.distinct('address.city', { age: { $lt: 35 } }), ['Fes', 'Rabat']);
-    const byLet = await c.find({ $expr: { $eq: ['$age', '$$wanted'] } }, { let: { wanted: 40 } }).map((d) => d._id).toArray();
+    const byLet = await c
+      .find({ $expr: { $eq: ['$age', '$$wanted'] } }, { let: { wanted: 40 } })
+      .map((d) => d._id)
+      .toArray();
     assert.deepEqual(byLet, [3]);
     const one = await c.findOne({ _id: 2 as never }, { projection: { tags: { $slice: 1 }, name: 1 } });
     assert.deepEqual(one, { _id: 2, name: 'Badr', tags: ['b'] });
@@ -83,19 +121,56 @@ describe('store conformance: CRUD through the driver', function () {
       { _id: 9 as never, v: Decimal128.fromString('2.5') },
       { _id: 10 as never, v: Long.fromNumber(-3) },
     ]);
-    const order = await c.find({}).sort({ v: 1, _id: 1 }).map((d) => d._id).toArray();
+    const order = await c
+      .find({})
+      .sort({ v: 1, _id: 1 })
+      .map((d) => d._id)
+      .toArray();
     // null and missing first, numbers by value, then strings, objects, ObjectId, booleans, dates.
     assert.deepEqual(order, [3, 8, 10, 9, 2, 1, 7, 4, 5, 6]);
-    assert.deepEqual(await c.find({ v: { $gt: 0 } }).sort({ _id: 1 }).map((d) => d._id).toArray(), [2, 9]);
-    assert.deepEqual(await c.find({ v: { $type: 'objectId' } }).map((d) => d._id).toArray(), [4]);
-    assert.deepEqual(await c.find({ v: { $type: 'date' } }).map((d) => d._id).toArray(), [6]);
-    assert.deepEqual(await c.find({ v: null }).sort({ _id: 1 }).map((d) => d._id).toArray(), [3, 8]);
+    assert.deepEqual(
+      await c
+        .find({ v: { $gt: 0 } })
+        .sort({ _id: 1 })
+        .map((d) => d._id)
+        .toArray(),
+      [2, 9],
+    );
+    assert.deepEqual(
+      await c
+        .find({ v: { $type: 'objectId' } })
+        .map((d) => d._id)
+        .toArray(),
+      [4],
+    );
+    assert.deepEqual(
+      await c
+        .find({ v: { $type: 'date' } })
+        .map((d) => d._id)
+        .toArray(),
+      [6],
+    );
+    assert.deepEqual(
+      await c
+        .find({ v: null })
+        .sort({ _id: 1 })
+        .map((d) => d._id)
+        .toArray(),
+      [3, 8],
+    );
   });
 
   it('updates: operators, multi, upsert, arrayFilters, pipelines, replacement and immutable _id', async () => {
     const c = db.collection('upd');
     await c.insertMany([
-      { _id: 1 as never, n: 1, items: [{ k: 'a', q: 1 }, { k: 'b', q: 2 }] },
+      {
+        _id: 1 as never,
+        n: 1,
+        items: [
+          { k: 'a', q: 1 },
+          { k: 'b', q: 2 },
+        ],
+      },
       { _id: 2 as never, n: 2, items: [] },
     ]);
     let r = await c.updateMany({}, { $inc: { n: 10 }, $set: { seen: true } });
@@ -105,9 +180,15 @@ describe('store conformance: CRUD through the driver', function () {
     assert.equal(r.matchedCount, 1);
     assert.equal(r.modifiedCount, 0, 'a no-op update modifies nothing');
     await c.updateOne({ _id: 1 as never }, { $set: { 'items.$[it].q': 9 } }, { arrayFilters: [{ 'it.k': 'b' }] });
-    assert.deepEqual((await c.findOne({ _id: 1 as never }))!.items, [{ k: 'a', q: 1 }, { k: 'b', q: 9 }]);
+    assert.deepEqual((await c.findOne({ _id: 1 as never }))!.items, [
+      { k: 'a', q: 1 },
+      { k: 'b', q: 9 },
+    ]);
     await c.updateOne({ _id: 1 as never, 'items.k': 'a' }, { $set: { 'items.$.q': 5 } });
-    assert.deepEqual((await c.findOne({ _id: 1 as never }))!.items, [{ k: 'a', q: 5 }, { k: 'b', q: 9 }]);
+    assert.deepEqual((await c.findOne({ _id: 1 as never }))!.items, [
+      { k: 'a', q: 5 },
+      { k: 'b', q: 9 },
+    ]);
     await c.updateOne({ _id: 2 as never }, [{ $set: { double: { $multiply: ['$n', 2] } } }]);
     assert.equal((await c.findOne({ _id: 2 as never }))!.double, 24);
     r = await c.updateOne({ code: 'X' }, { $set: { v: 1 }, $setOnInsert: { created: true } }, { upsert: true });
@@ -134,10 +215,17 @@ describe('store conformance: CRUD through the driver', function () {
 
   it('findAndModify: before/after, upsert, remove, sort and projection', async () => {
     const c = db.collection('fam');
-    await c.insertMany([{ _id: 1 as never, q: 1 }, { _id: 2 as never, q: 2 }]);
+    await c.insertMany([
+      { _id: 1 as never, q: 1 },
+      { _id: 2 as never, q: 2 },
+    ]);
     const before = await c.findOneAndUpdate({}, { $inc: { q: 1 } }, { sort: { q: -1 }, returnDocument: 'before' });
     assert.deepEqual(before, { _id: 2, q: 2 });
-    const after = await c.findOneAndUpdate({ _id: 1 as never }, { $inc: { q: 1 } }, { returnDocument: 'after', projection: { _id: 0 } });
+    const after = await c.findOneAndUpdate(
+      { _id: 1 as never },
+      { $inc: { q: 1 } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
     assert.deepEqual(after, { q: 2 });
     const up = await c.findOneAndUpdate({ _id: 9 as never }, { $set: { q: 9 } }, { upsert: true, returnDocument: 'after' });
     assert.deepEqual(up, { _id: 9, q: 9 });
@@ -153,7 +241,10 @@ describe('store conformance: CRUD through the driver', function () {
   it('aggregates with $match, $group, $unwind, $lookup, $facet, $addFields, $sort, $limit, $count', async () => {
     const orders = db.collection('orders');
     const products = db.collection('products');
-    await products.insertMany([{ _id: 'p1' as never, name: 'rug' }, { _id: 'p2' as never, name: 'lamp' }]);
+    await products.insertMany([
+      { _id: 'p1' as never, name: 'rug' },
+      { _id: 'p2' as never, name: 'lamp' },
+    ]);
     await orders.insertMany([
       { _id: 1 as never, items: ['p1', 'p2'], total: 10 },
       { _id: 2 as never, items: ['p1'], total: 5 },
@@ -175,7 +266,9 @@ describe('store conformance: CRUD through the driver', function () {
       { _id: 'p2', n: 1, revenue: 10, name: 'lamp' },
     ]);
     const [facets] = await orders
-      .aggregate([{ $facet: { count: [{ $count: 'n' }], top: [{ $sort: { total: -1 } }, { $limit: 1 }, { $project: { _id: 1 } }] } }])
+      .aggregate([
+        { $facet: { count: [{ $count: 'n' }], top: [{ $sort: { total: -1 } }, { $limit: 1 }, { $project: { _id: 1 } }] } },
+      ])
       .toArray();
     assert.deepEqual(facets, { count: [{ n: 3 }], top: [{ _id: 1 }] });
   });
@@ -221,7 +314,10 @@ describe('store conformance: CRUD through the driver', function () {
     await c.deleteMany({ _id: { $ne: 1 } as never });
     await assert.rejects(c.bulkWrite(ops, { ordered: false }), (e: MongoBulkWriteError) => {
       const errors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-      assert.deepEqual(errors.map((w) => w.index), [1, 3]);
+      assert.deepEqual(
+        errors.map((w) => w.index),
+        [1, 3],
+      );
       assert.equal(e.result.insertedCount, 1);
       assert.equal(e.result.modifiedCount, 1);
       return true;

@@ -43,8 +43,14 @@ describe('store conformance: indexes', function () {
     assert.equal(await c.createIndex({ email: 1 }, { unique: true }), 'email_1');
     await c.insertMany([{ email: 'a@x.ma' }, { email: 'b@x.ma' }]);
     await assert.rejects(c.insertOne({ email: 'a@x.ma' }), isDup({ email: 1 }, { email: 'a@x.ma' }));
-    await assert.rejects(c.updateOne({ email: 'b@x.ma' }, { $set: { email: 'a@x.ma' } }), isDup({ email: 1 }, { email: 'a@x.ma' }));
-    await assert.rejects(c.updateOne({ email: 'c@x.ma', n: 1 }, { $set: { email: 'a@x.ma' } }, { upsert: true }), isDup({ email: 1 }, { email: 'a@x.ma' }));
+    await assert.rejects(
+      c.updateOne({ email: 'b@x.ma' }, { $set: { email: 'a@x.ma' } }),
+      isDup({ email: 1 }, { email: 'a@x.ma' }),
+    );
+    await assert.rejects(
+      c.updateOne({ email: 'c@x.ma', n: 1 }, { $set: { email: 'a@x.ma' } }, { upsert: true }),
+      isDup({ email: 1 }, { email: 'a@x.ma' }),
+    );
     // a missing field indexes as null: only one document may lack it
     await c.insertOne({ name: 'no email' });
     await assert.rejects(c.insertOne({ name: 'no email either' }), isDup({ email: 1 }, { email: null }));
@@ -62,7 +68,11 @@ describe('store conformance: indexes', function () {
   it('enforces compound unique indexes on the combination', async () => {
     const c = db.collection('compound');
     await c.createIndex({ owner: 1, slug: 1 }, { unique: true });
-    await c.insertMany([{ owner: 'a', slug: 'x' }, { owner: 'b', slug: 'x' }, { owner: 'a', slug: 'y' }]);
+    await c.insertMany([
+      { owner: 'a', slug: 'x' },
+      { owner: 'b', slug: 'x' },
+      { owner: 'a', slug: 'y' },
+    ]);
     await assert.rejects(c.insertOne({ owner: 'a', slug: 'x' }), isDup({ owner: 1, slug: 1 }, { owner: 'a', slug: 'x' }));
   });
 
@@ -104,7 +114,13 @@ describe('store conformance: indexes', function () {
     await c.createIndex({ a: 1, b: -1 }, { name: 'ab' });
     await assert.rejects(c.createIndex({ z: 1 }, { name: 'ab' }), (e: MongoServerError) => e.code === 86);
     const specs = await c.listIndexes().toArray();
-    assert.deepEqual(specs.map((s) => [s.name, s.key]), [['_id_', { _id: 1 }], ['ab', { a: 1, b: -1 }]]);
+    assert.deepEqual(
+      specs.map((s) => [s.name, s.key]),
+      [
+        ['_id_', { _id: 1 }],
+        ['ab', { a: 1, b: -1 }],
+      ],
+    );
     await c.dropIndex('ab');
     await assert.rejects(c.dropIndex('ab'), (e: MongoServerError) => e.code === 27);
     await assert.rejects(db.collection('nope').listIndexes().toArray(), (e: MongoServerError) => e.code === 26);
@@ -118,14 +134,23 @@ describe('store conformance: indexes', function () {
       const plan = await c.find(filter).explain('executionStats');
       const stage = JSON.stringify(plan.queryPlanner.winningPlan);
       assert.match(stage, /IXSCAN/, `${JSON.stringify(filter)} should use the index`);
-      assert.ok(plan.executionStats.totalDocsExamined <= 100, `${JSON.stringify(filter)} examined ${plan.executionStats.totalDocsExamined} documents`);
+      assert.ok(
+        plan.executionStats.totalDocsExamined <= 100,
+        `${JSON.stringify(filter)} examined ${plan.executionStats.totalDocsExamined} documents`,
+      );
     }
     assert.equal(await c.countDocuments({ cat: 'c3', price: { $gte: 100, $lt: 200 } }), 10);
-    const either = await c.find({ $or: [{ cat: 'c1', price: { $lt: 50 } }, { _id: { $in: [] as never[] } }, { cat: 'c2' }] }).explain('executionStats');
+    const either = await c
+      .find({ $or: [{ cat: 'c1', price: { $lt: 50 } }, { _id: { $in: [] as never[] } }, { cat: 'c2' }] })
+      .explain('executionStats');
     assert.match(JSON.stringify(either.queryPlanner.winningPlan), /IXSCAN/);
     assert.equal(either.executionStats.nReturned, 55);
     assert.ok(either.executionStats.totalDocsExamined <= 100);
-    assert.equal(await c.countDocuments({ $or: [{ cat: 'c1' }, { cat: 'c1', price: 1 }, { price: 1 }] }), 50, 'an unindexed branch falls back to a scan');
+    assert.equal(
+      await c.countDocuments({ $or: [{ cat: 'c1' }, { cat: 'c1', price: 1 }, { price: 1 }] }),
+      50,
+      'an unindexed branch falls back to a scan',
+    );
     const scan = await c.find({ price: 3 }).explain();
     assert.match(JSON.stringify(scan.queryPlanner.winningPlan), /COLLSCAN/);
   });
@@ -134,11 +159,16 @@ describe('store conformance: indexes', function () {
     const c = db.collection('listing');
     await c.createIndex({ createdAt: 1 });
     const base = Date.UTC(2026, 0, 1);
-    await c.insertMany(Array.from({ length: 400 }, (_, i) => ({ i, createdAt: new Date(base + ((i * 7919) % 400) * 1000), kind: i % 3 })));
+    await c.insertMany(
+      Array.from({ length: 400 }, (_, i) => ({ i, createdAt: new Date(base + ((i * 7919) % 400) * 1000), kind: i % 3 })),
+    );
     await c.insertOne({ i: -1 }); // no createdAt: sorts first ascending, as null
     const newest = await c.find({ kind: 1 }).sort({ createdAt: -1 }).skip(2).limit(5).toArray();
     const all = (await c.find({ kind: 1 }).toArray()).sort((a, b) => b.createdAt - a.createdAt);
-    assert.deepEqual(newest.map((d) => d.i), all.slice(2, 7).map((d) => d.i));
+    assert.deepEqual(
+      newest.map((d) => d.i),
+      all.slice(2, 7).map((d) => d.i),
+    );
     const oldest = await c.find({}).sort({ createdAt: 1 }).limit(2).toArray();
     assert.equal(oldest[0]!.i, -1);
     const plan = await c.find({}).sort({ createdAt: -1 }).limit(10).explain('executionStats');

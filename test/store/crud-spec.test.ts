@@ -33,9 +33,12 @@ export const SKIPPED: Record<string, string> = {
     'the mongodb 7.8 driver replaces a null _id with an ObjectId before sending (utils maybeAddIdToDocuments), so the server never sees it',
   'create-null-ids.json: inserting _id with type null via insertMany': 'same driver behaviour as insertOne above',
   'create-null-ids.json: inserting _id with type null via bulkWrite': 'same driver behaviour as insertOne above',
-  'db-aggregate.json: Aggregate with $listLocalSessions': 'server-side session listing is out of scope (issue 3); the store refuses it with CommandNotSupported',
-  'db-aggregate.json: Aggregate with $listLocalSessions and allowDiskUse': 'server-side session listing is out of scope (issue 3)',
-  'estimatedDocumentCount.json: estimatedDocumentCount works correctly on views': 'views are out of scope (issue 3); the store refuses viewOn with CommandNotSupported',
+  'db-aggregate.json: Aggregate with $listLocalSessions':
+    'server-side session listing is out of scope (issue 3); the store refuses it with CommandNotSupported',
+  'db-aggregate.json: Aggregate with $listLocalSessions and allowDiskUse':
+    'server-side session listing is out of scope (issue 3)',
+  'estimatedDocumentCount.json: estimatedDocumentCount works correctly on views':
+    'views are out of scope (issue 3); the store refuses viewOn with CommandNotSupported',
 };
 /** Reasons that apply to every test using an operation, whatever its file. */
 export const SKIPPED_OPERATIONS: Record<string, string> = {
@@ -61,8 +64,10 @@ function requirementsUnmet(reqs: Doc[] | undefined): string | undefined {
   if (!reqs || reqs.length === 0) return undefined;
   const reasons: string[] = [];
   for (const r of reqs) {
-    if (typeof r.minServerVersion === 'string' && cmpVersion(SERVER.version, r.minServerVersion) < 0) reasons.push(NOT_APPLICABLE.minServerVersion);
-    else if (typeof r.maxServerVersion === 'string' && cmpVersion(SERVER.version, r.maxServerVersion) > 0) reasons.push(NOT_APPLICABLE.maxServerVersion);
+    if (typeof r.minServerVersion === 'string' && cmpVersion(SERVER.version, r.minServerVersion) < 0)
+      reasons.push(NOT_APPLICABLE.minServerVersion);
+    else if (typeof r.maxServerVersion === 'string' && cmpVersion(SERVER.version, r.maxServerVersion) > 0)
+      reasons.push(NOT_APPLICABLE.maxServerVersion);
     else if (Array.isArray(r.topologies) && !r.topologies.includes(SERVER.topology)) reasons.push(NOT_APPLICABLE.topologies);
     else return undefined; // any one satisfied requirement suffices
   }
@@ -78,7 +83,14 @@ interface SpecFile {
   tests: Array<{
     description: string;
     runOnRequirements?: Doc[];
-    operations: Array<{ name: string; object: string; arguments?: Doc; expectResult?: unknown; expectError?: Doc; saveResultAsEntity?: string }>;
+    operations: Array<{
+      name: string;
+      object: string;
+      arguments?: Doc;
+      expectResult?: unknown;
+      expectError?: Doc;
+      saveResultAsEntity?: string;
+    }>;
     outcome?: Array<{ collectionName: string; databaseName: string; documents: Doc[] }>;
   }>;
 }
@@ -88,7 +100,10 @@ function loadSpecs(): SpecFile[] {
     .readdirSync(SPEC_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, ...(EJSON.parse(fs.readFileSync(path.join(SPEC_DIR, file), 'utf8'), { relaxed: true }) as Omit<SpecFile, 'file'>) }));
+    .map((file) => ({
+      file,
+      ...(EJSON.parse(fs.readFileSync(path.join(SPEC_DIR, file), 'utf8'), { relaxed: true }) as Omit<SpecFile, 'file'>),
+    }));
 }
 
 class Entities {
@@ -104,9 +119,15 @@ class Entities {
         this.clients.push(client);
         this.map.set(spec.id as string, client);
       } else if (kind === 'database') {
-        this.map.set(spec.id as string, (this.map.get(spec.client as string) as MongoClient).db(spec.databaseName as string, spec.databaseOptions as Doc));
+        this.map.set(
+          spec.id as string,
+          (this.map.get(spec.client as string) as MongoClient).db(spec.databaseName as string, spec.databaseOptions as Doc),
+        );
       } else if (kind === 'collection') {
-        this.map.set(spec.id as string, (this.map.get(spec.database as string) as Db).collection(spec.collectionName as string, spec.collectionOptions as Doc));
+        this.map.set(
+          spec.id as string,
+          (this.map.get(spec.database as string) as Db).collection(spec.collectionName as string, spec.collectionOptions as Doc),
+        );
       } else throw new Error(`unsupported entity ${kind}`);
     }
   }
@@ -152,26 +173,42 @@ async function runOperation(entities: Entities, op: SpecFile['tests'][number]['o
     }
   }
   const c = target as Collection;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- driver methods of many signatures
   const call = async (positional: string[], fn: (...a: any[]) => Promise<unknown>) => {
     const { pos, opts } = split(args, positional);
     return fn(...pos, opts);
   };
   switch (op.name) {
-    case 'insertOne': return call(['document'], c.insertOne.bind(c));
-    case 'insertMany': return call(['documents'], c.insertMany.bind(c));
-    case 'updateOne': return call(['filter', 'update'], c.updateOne.bind(c));
-    case 'updateMany': return call(['filter', 'update'], c.updateMany.bind(c));
-    case 'replaceOne': return call(['filter', 'replacement'], c.replaceOne.bind(c));
-    case 'deleteOne': return call(['filter'], c.deleteOne.bind(c));
-    case 'deleteMany': return call(['filter'], c.deleteMany.bind(c));
-    case 'findOneAndUpdate': return call(['filter', 'update'], c.findOneAndUpdate.bind(c));
-    case 'findOneAndReplace': return call(['filter', 'replacement'], c.findOneAndReplace.bind(c));
-    case 'findOneAndDelete': return call(['filter'], c.findOneAndDelete.bind(c));
-    case 'countDocuments': return call(['filter'], c.countDocuments.bind(c));
-    case 'estimatedDocumentCount': return call([], c.estimatedDocumentCount.bind(c));
-    case 'count': return call(['filter'], c.count.bind(c));
-    case 'distinct': return call(['fieldName', 'filter'], c.distinct.bind(c));
-    case 'findOne': return call(['filter'], c.findOne.bind(c));
+    case 'insertOne':
+      return call(['document'], c.insertOne.bind(c));
+    case 'insertMany':
+      return call(['documents'], c.insertMany.bind(c));
+    case 'updateOne':
+      return call(['filter', 'update'], c.updateOne.bind(c));
+    case 'updateMany':
+      return call(['filter', 'update'], c.updateMany.bind(c));
+    case 'replaceOne':
+      return call(['filter', 'replacement'], c.replaceOne.bind(c));
+    case 'deleteOne':
+      return call(['filter'], c.deleteOne.bind(c));
+    case 'deleteMany':
+      return call(['filter'], c.deleteMany.bind(c));
+    case 'findOneAndUpdate':
+      return call(['filter', 'update'], c.findOneAndUpdate.bind(c));
+    case 'findOneAndReplace':
+      return call(['filter', 'replacement'], c.findOneAndReplace.bind(c));
+    case 'findOneAndDelete':
+      return call(['filter'], c.findOneAndDelete.bind(c));
+    case 'countDocuments':
+      return call(['filter'], c.countDocuments.bind(c));
+    case 'estimatedDocumentCount':
+      return call([], c.estimatedDocumentCount.bind(c));
+    case 'count':
+      return call(['filter'], c.count.bind(c));
+    case 'distinct':
+      return call(['fieldName', 'filter'], c.distinct.bind(c));
+    case 'findOne':
+      return call(['filter'], c.findOne.bind(c));
     case 'find': {
       const { pos, opts } = split(args, ['filter']);
       return c.find(pos[0] as Doc, opts).toArray();
@@ -180,7 +217,8 @@ async function runOperation(entities: Entities, op: SpecFile['tests'][number]['o
       const { pos, opts } = split(args, ['pipeline']);
       return c.aggregate(pos[0] as Doc[], opts).toArray();
     }
-    case 'bulkWrite': return call(['requests'], c.bulkWrite.bind(c) as (...a: any[]) => Promise<unknown>);
+    case 'bulkWrite':
+      return call(['requests'], c.bulkWrite.bind(c) as (...a: unknown[]) => Promise<unknown>);
     case 'createIndex': {
       const { pos, opts } = split(args, ['keys']);
       return c.createIndex(pos[0] as Record<string, 1 | -1>, opts);
@@ -192,9 +230,16 @@ async function runOperation(entities: Entities, op: SpecFile['tests'][number]['o
 
 function checkError(err: unknown, expected: Doc, entities: Entities): void {
   const e = err as Error & { code?: number; codeName?: string; errorResponse?: Doc; result?: unknown; errorLabels?: string[] };
-  if (expected.isClientError) assert.ok(!('errorResponse' in e) || e.errorResponse === undefined || e.code === undefined, `expected a client-side error, got ${e.message}`);
+  if (expected.isClientError)
+    assert.ok(
+      !('errorResponse' in e) || e.errorResponse === undefined || e.code === undefined,
+      `expected a client-side error, got ${e.message}`,
+    );
   if (typeof expected.errorContains === 'string') {
-    assert.ok(e.message.toLowerCase().includes(expected.errorContains.toLowerCase()), `error "${e.message}" should contain "${expected.errorContains}"`);
+    assert.ok(
+      e.message.toLowerCase().includes(expected.errorContains.toLowerCase()),
+      `error "${e.message}" should contain "${expected.errorContains}"`,
+    );
   }
   if (expected.errorCode !== undefined) assert.equal(e.code, expected.errorCode, `error code of "${e.message}"`);
   if (expected.errorCodeName !== undefined) assert.equal(e.codeName, expected.errorCodeName, `error code name of "${e.message}"`);
@@ -208,7 +253,9 @@ describe('MongoDB CRUD specification tests', function () {
   this.timeout(20_000);
   if (!specsPresent) {
     it('finds the specification folder', () => {
-      assert.fail(`the CRUD specification tests are missing: expected them in ${SPEC_DIR} (see ../shared/mongodb-spec/README.md)`);
+      assert.fail(
+        `the CRUD specification tests are missing: expected them in ${SPEC_DIR} (see ../shared/mongodb-spec/README.md)`,
+      );
     });
     return;
   }
@@ -251,7 +298,8 @@ describe('MongoDB CRUD specification tests', function () {
               const db = admin.db(data.databaseName);
               await db.dropCollection(data.collectionName).catch(() => undefined);
               await db.createCollection(data.collectionName);
-              if (data.documents.length) await db.collection(data.collectionName).insertMany(data.documents, { writeConcern: { w: 'majority' } });
+              if (data.documents.length)
+                await db.collection(data.collectionName).insertMany(data.documents, { writeConcern: { w: 'majority' } });
             }
             for (const op of test.operations) {
               let result: unknown;
@@ -271,7 +319,12 @@ describe('MongoDB CRUD specification tests', function () {
               if (op.expectResult !== undefined) matches(op.expectResult, result, op.name, true, entities.map);
             }
             for (const expected of test.outcome ?? []) {
-              const docs = await admin.db(expected.databaseName).collection(expected.collectionName).find({}).sort({ _id: 1 }).toArray();
+              const docs = await admin
+                .db(expected.databaseName)
+                .collection(expected.collectionName)
+                .find({})
+                .sort({ _id: 1 })
+                .toArray();
               matches(expected.documents, docs, `outcome ${expected.collectionName}`, false);
             }
           } finally {

@@ -10,7 +10,10 @@ describe('embedded store: cursor expiry', function () {
   before(async () => {
     store = await startEmbeddedStore({ dir: ':memory:', thread: 'inline', cursorTimeoutMs: 300 });
     client = await MongoClient.connect(store.uri);
-    await client.db('cur').collection('c').insertMany(Array.from({ length: 50 }, (_, i) => ({ i })));
+    await client
+      .db('cur')
+      .collection('c')
+      .insertMany(Array.from({ length: 50 }, (_, i) => ({ i })));
   });
   after(async () => {
     await client?.close();

@@ -23,7 +23,10 @@ function waitForOutput(child: ChildProcess, predicate: (out: string) => boolean,
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`timed out; stdout: ${out.slice(-500)} stderr: ${err.slice(-2000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out; stdout: ${out.slice(-500)} stderr: ${err.slice(-2000)}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (d) => {
       out += d;
       if (predicate(out)) {
@@ -59,7 +62,10 @@ describe('embedded store: durability', function () {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     // Only complete lines count: a number is printed after its write was acknowledged.
-    const acked = all.slice(0, all.lastIndexOf('\n')).split('\n').filter((l) => /^-?\d+$/.test(l));
+    const acked = all
+      .slice(0, all.lastIndexOf('\n'))
+      .split('\n')
+      .filter((l) => /^-?\d+$/.test(l));
     assert.ok(acked.length > 100, `only ${acked.length} writes were acknowledged`);
 
     const store = await startEmbeddedStore({ dir, thread: 'inline' }); // the stale lock of the dead process is taken over
@@ -82,7 +88,10 @@ describe('embedded store: durability', function () {
     let store = await startEmbeddedStore({ dir, thread: 'inline' });
     let client = await MongoClient.connect(store.uri);
     await client.db('keep').collection('c').createIndex({ k: 1 }, { unique: true });
-    await client.db('keep').collection('c').insertMany([{ k: 1, tags: ['a', 'b'] }, { k: 2 }]);
+    await client
+      .db('keep')
+      .collection('c')
+      .insertMany([{ k: 1, tags: ['a', 'b'] }, { k: 2 }]);
     await client.close();
     await store.close();
     store = await startEmbeddedStore({ dir, thread: 'inline' });
@@ -90,7 +99,10 @@ describe('embedded store: durability', function () {
     try {
       const c = client.db('keep').collection('c');
       assert.equal(await c.countDocuments(), 2);
-      assert.deepEqual((await c.listIndexes().toArray()).map((i) => i.name), ['_id_', 'k_1']);
+      assert.deepEqual(
+        (await c.listIndexes().toArray()).map((i) => i.name),
+        ['_id_', 'k_1'],
+      );
       await assert.rejects(c.insertOne({ k: 2 }), (e: Error & { code?: number }) => e.code === 11000);
     } finally {
       await client.close();

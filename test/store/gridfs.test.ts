@@ -37,7 +37,10 @@ describe('store conformance: GridFS', function () {
     assert.equal(files.length, 1);
     assert.equal(files[0]!.length, data.length);
     assert.deepEqual(files[0]!.metadata, { owner: 'amal' });
-    assert.equal(await db.collection('media.chunks').countDocuments({ files_id: upload.id }), Math.ceil(data.length / (64 * 1024)));
+    assert.equal(
+      await db.collection('media.chunks').countDocuments({ files_id: upload.id }),
+      Math.ceil(data.length / (64 * 1024)),
+    );
     const back = await collect(bucket.openDownloadStream(upload.id));
     assert.ok(back.equals(data), 'downloaded bytes differ');
     const byName = await collect(bucket.openDownloadStreamByName('photo.jpg'));

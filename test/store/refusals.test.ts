@@ -37,17 +37,38 @@ describe('embedded store: refusals', function () {
   });
 
   it('refuses $text, $where and geo queries with CommandNotSupported', async () => {
-    await assert.rejects(db.collection('c').find({ $text: { $search: 'hello' } }).toArray(), refused(115, /\$text/));
+    await assert.rejects(
+      db
+        .collection('c')
+        .find({ $text: { $search: 'hello' } })
+        .toArray(),
+      refused(115, /\$text/),
+    );
     await assert.rejects(db.collection('c').find({ $where: 'this.a == 1' }).toArray(), refused(115, /\$where/));
     await assert.rejects(db.collection('c').countDocuments({ $where: 'true' }), refused(115, /\$where/));
-    await assert.rejects(db.collection('c').find({ loc: { $near: [0, 0] } }).toArray(), refused(115, /\$near/));
+    await assert.rejects(
+      db
+        .collection('c')
+        .find({ loc: { $near: [0, 0] } })
+        .toArray(),
+      refused(115, /\$near/),
+    );
   });
 
   it('refuses text and geo indexes, collation and validators', async () => {
     await assert.rejects(db.collection('c').createIndex({ s: 'text' }), refused(115, /text/));
     await assert.rejects(db.collection('c').createIndex({ loc: '2dsphere' }), refused(115, /2dsphere/));
-    await assert.rejects(db.collection('c').find({ s: 'x' }, { collation: { locale: 'fr' } }).toArray(), refused(115, /collation/));
-    await assert.rejects(db.collection('c').updateOne({}, { $set: { a: 2 } }, { collation: { locale: 'fr' } }), refused(115, /collation/));
+    await assert.rejects(
+      db
+        .collection('c')
+        .find({ s: 'x' }, { collation: { locale: 'fr' } })
+        .toArray(),
+      refused(115, /collation/),
+    );
+    await assert.rejects(
+      db.collection('c').updateOne({}, { $set: { a: 2 } }, { collation: { locale: 'fr' } }),
+      refused(115, /collation/),
+    );
     await assert.rejects(db.createCollection('v', { validator: { a: { $exists: true } } }), refused(115, /validat/));
     await assert.rejects(db.createCollection('capped', { capped: true, size: 1000 }), refused(115, /capped/));
   });
@@ -72,14 +93,29 @@ describe('embedded store: refusals', function () {
     const stream = db.collection('c').watch();
     await assert.rejects(stream.tryNext(), refused(40573, /replica set/));
     await stream.close();
-    await assert.rejects(db.collection('c').aggregate([{ $merge: { into: 'x' } }]).toArray(), refused(115, /\$merge/));
-    await assert.rejects(db.collection('c').aggregate([{ $bogus: {} }]).toArray(), refused(40324, /Unrecognized pipeline stage/));
+    await assert.rejects(
+      db
+        .collection('c')
+        .aggregate([{ $merge: { into: 'x' } }])
+        .toArray(),
+      refused(115, /\$merge/),
+    );
+    await assert.rejects(
+      db
+        .collection('c')
+        .aggregate([{ $bogus: {} }])
+        .toArray(),
+      refused(40324, /Unrecognized pipeline stage/),
+    );
   });
 
   it('refuses unknown commands with CommandNotFound and tailable cursors with CommandNotSupported', async () => {
     await assert.rejects(db.command({ notARealCommand: 1 }), refused(59, /no such command/));
     await assert.rejects(db.command({ collMod: 'c', validator: {} }), refused(115, /collMod/));
-    await assert.rejects(db.command({ mapReduce: 'c', map: 'function(){}', reduce: 'function(){}', out: { inline: 1 } }), refused(115, /mapReduce/));
+    await assert.rejects(
+      db.command({ mapReduce: 'c', map: 'function(){}', reduce: 'function(){}', out: { inline: 1 } }),
+      refused(115, /mapReduce/),
+    );
     await assert.rejects(db.command({ find: 'c', tailable: true }), refused(115, /tailable/));
   });
 
@@ -87,7 +123,10 @@ describe('embedded store: refusals', function () {
     // (Inserting an oversized document is refused by the driver before it is sent; the server-side
     // check of incoming documents is exercised by the wire tests.)
     await db.collection('c').updateOne({ a: 1 }, { $set: { big: 'y'.repeat(9 * 1024 * 1024) } });
-    await assert.rejects(db.collection('c').updateOne({ a: 1 }, [{ $set: { big2: '$big' } }]), (e: MongoServerError) => e.code === 10334 || e.code === 17419);
+    await assert.rejects(
+      db.collection('c').updateOne({ a: 1 }, [{ $set: { big2: '$big' } }]),
+      (e: MongoServerError) => e.code === 10334 || e.code === 17419,
+    );
     await db.collection('c').updateOne({ a: 1 }, { $unset: { big: '' } });
     assert.equal(await db.collection('c').countDocuments({ big2: { $exists: true } }), 0);
   });

@@ -31,7 +31,13 @@ function opMsg(requestId: number, body: Document, sequences: Array<[string, Docu
 }
 
 function opQuery(requestId: number, collection: string, query: Document): Buffer {
-  const rest = Buffer.concat([Buffer.alloc(4), Buffer.from(collection + '\0'), Buffer.alloc(4), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from(serialize(query))]);
+  const rest = Buffer.concat([
+    Buffer.alloc(4),
+    Buffer.from(collection + '\0'),
+    Buffer.alloc(4),
+    Buffer.from([0xff, 0xff, 0xff, 0xff]),
+    Buffer.from(serialize(query)),
+  ]);
   return Buffer.concat([header(16 + rest.length, requestId, 2004), rest]);
 }
 
@@ -94,7 +100,9 @@ describe('embedded store: wire protocol', function () {
   after(async () => store.close());
 
   it('answers the legacy OP_QUERY handshake with OP_REPLY, without offering compression', async () => {
-    raw.send(opQuery(7, 'admin.$cmd', { isMaster: 1, compression: ['zstd', 'snappy'], client: { driver: { name: 'x', version: '1' } } }));
+    raw.send(
+      opQuery(7, 'admin.$cmd', { isMaster: 1, compression: ['zstd', 'snappy'], client: { driver: { name: 'x', version: '1' } } }),
+    );
     const r = await raw.reply();
     assert.equal(r.opCode, 1);
     assert.equal(r.responseTo, 7);

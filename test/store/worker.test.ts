@@ -29,7 +29,10 @@ describe('embedded store: worker thread mode', function () {
       await c.insertMany([{ a: 1 }, { a: 2 }]);
       assert.equal(await c.countDocuments({ a: { $gt: 1 } }), 1);
       await client.close();
-      assert.ok(lines.some((l) => l.startsWith('info ') && /opened/.test(l)), `log lines: ${lines.join('; ')}`);
+      assert.ok(
+        lines.some((l) => l.startsWith('info ') && /opened/.test(l)),
+        `log lines: ${lines.join('; ')}`,
+      );
       await assert.rejects(startEmbeddedStore({ dir }), /in use by process/);
     } finally {
       await store.close();

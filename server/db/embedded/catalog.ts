@@ -11,7 +11,8 @@ import { StoreError, Codes, notSupported } from './errors.js';
 const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 export function validateNamespace(db: string, name?: string): void {
-  if (!db || /[/\\. "$\0]/.test(db) || db.length > 64) throw new StoreError(Codes.InvalidNamespace, `Invalid database name: '${db}'`);
+  if (!db || /[/\\. "$\0]/.test(db) || db.length > 64)
+    throw new StoreError(Codes.InvalidNamespace, `Invalid database name: '${db}'`);
   if (name === undefined) return;
   if (!name || name.includes('\0') || name.startsWith('.') || name.includes('$')) {
     throw new StoreError(Codes.InvalidNamespace, `Invalid collection name: '${name}'`);
@@ -55,7 +56,15 @@ export class Catalog {
   create(db: string, name: string, options: Document): Collection {
     validateNamespace(db, name);
     if (this.get(db, name)) throw new StoreError(Codes.NamespaceExists, `Collection ${db}.${name} already exists.`);
-    for (const opt of ['capped', 'viewOn', 'pipeline', 'timeseries', 'clusteredIndex', 'changeStreamPreAndPostImages', 'encryptedFields']) {
+    for (const opt of [
+      'capped',
+      'viewOn',
+      'pipeline',
+      'timeseries',
+      'clusteredIndex',
+      'changeStreamPreAndPostImages',
+      'encryptedFields',
+    ]) {
       if (options[opt]) throw notSupported(`the create option '${opt}'`);
     }
     if (options.collation) throw notSupported('collation');
@@ -68,7 +77,10 @@ export class Catalog {
   drop(db: string, name: string): boolean {
     const c = this.get(db, name);
     if (!c) return false;
-    this.storage.deleteCollection(c.id, c.indexes.map((i) => i.id));
+    this.storage.deleteCollection(
+      c.id,
+      c.indexes.map((i) => i.id),
+    );
     this.dbs.get(db)!.delete(name);
     return true;
   }
@@ -114,7 +126,8 @@ export class Catalog {
         if (!sameKey(ID_INDEX)) throw new StoreError(Codes.BadValue, "The index name '_id_' is reserved for the _id index");
         continue;
       }
-      if (sameKey(ID_INDEX) && spec.unique) throw new StoreError(Codes.BadValue, "The field 'unique' is not valid for an _id index specification");
+      if (sameKey(ID_INDEX) && spec.unique)
+        throw new StoreError(Codes.BadValue, "The field 'unique' is not valid for an _id index specification");
       const byName = c.indexes.find((i) => i.name === spec.name);
       if (byName) {
         if (sameKey(byName.spec) && sameOptions(byName.spec, spec)) continue;
@@ -125,10 +138,7 @@ export class Catalog {
       }
       const byKey = c.indexes.find((i) => sameKey(i.spec) && sameOptions(i.spec, spec));
       if (byKey) {
-        throw new StoreError(
-          Codes.IndexOptionsConflict,
-          `Index already exists with a different name: ${byKey.name}`,
-        );
+        throw new StoreError(Codes.IndexOptionsConflict, `Index already exists with a different name: ${byKey.name}`);
       }
       const id = this.storage.insertIndex(c.id, spec.name, spec);
       c.buildIndex(new Index(id, spec));
@@ -144,7 +154,10 @@ export class Catalog {
         : c.indexes.find((i) => JSON.stringify(i.spec.key) === JSON.stringify(nameOrKey));
     if (!ix) {
       if (nameOrKey === '_id_') throw new StoreError(Codes.InvalidOptions, 'cannot drop _id index');
-      throw new StoreError(Codes.IndexNotFound, `index not found with name [${typeof nameOrKey === 'string' ? nameOrKey : JSON.stringify(nameOrKey)}]`);
+      throw new StoreError(
+        Codes.IndexNotFound,
+        `index not found with name [${typeof nameOrKey === 'string' ? nameOrKey : JSON.stringify(nameOrKey)}]`,
+      );
     }
     this.storage.deleteIndex(ix.id);
     c.indexes = c.indexes.filter((i) => i !== ix);
@@ -154,7 +167,9 @@ export class Catalog {
   persistMultikey(c: Collection, persisted: Set<number>): void {
     for (const ix of c.indexes) {
       if (ix.multikey && !persisted.has(ix.id)) {
-        this.storage.db.prepare('UPDATE indexes SET spec = ? WHERE id = ?').run(serializeSpec({ ...ix.spec, __multikey: true }), ix.id);
+        this.storage.db
+          .prepare('UPDATE indexes SET spec = ? WHERE id = ?')
+          .run(serializeSpec({ ...ix.spec, __multikey: true }), ix.id);
         persisted.add(ix.id);
       }
     }

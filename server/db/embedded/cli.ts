@@ -21,7 +21,13 @@ const logger: Logger = {
 
 try {
   // Alone in its process, the store has no other event loop to protect: no worker needed.
-  const store = await startEmbeddedStore({ dir: values.dir!, port: Number(values.port), host: values.host!, logger, thread: 'inline' });
+  const store = await startEmbeddedStore({
+    dir: values.dir!,
+    port: Number(values.port),
+    host: values.host!,
+    logger,
+    thread: 'inline',
+  });
   console.log(`embedded store listening on ${store.uri} (data: ${values.dir})`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -7,11 +7,14 @@ import { ObjectId, serialize, type Document } from 'bson';
 import { Query, mingoOptions } from './mingo-context.js';
 import type { Storage } from './storage.js';
 import { decodeDoc } from './storage.js';
-import { Index, planQuery, pathValues, isPlainObject, type Plan } from './indexes.js';
+import { Index, planQuery, isPlainObject, type Plan } from './indexes.js';
 import { encodeValue } from './key-encoding.js';
 import { StoreError, Codes, notSupported } from './errors.js';
 import { MAX_BSON_OBJECT_SIZE } from './wire.js';
 import { formatValue } from './format.js';
+import { sortRows } from './sort.js';
+
+export { sortRows };
 
 export interface Row {
   rid: number;
@@ -36,7 +39,16 @@ export interface ScanStats {
 
 export { mingoOptions };
 
-const UNSUPPORTED_QUERY_OPERATORS = new Set(['$text', '$where', '$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$function', '$accumulator']);
+const UNSUPPORTED_QUERY_OPERATORS = new Set([
+  '$text',
+  '$where',
+  '$near',
+  '$nearSphere',
+  '$geoWithin',
+  '$geoIntersects',
+  '$function',
+  '$accumulator',
+]);
 
 /** Refuses query operators the store cannot evaluate faithfully. */
 export function assertSupportedFilter(value: unknown): void {
@@ -44,7 +56,8 @@ export function assertSupportedFilter(value: unknown): void {
     for (const v of value) assertSupportedFilter(v);
     return;
   }
-  if (value === null || typeof value !== 'object' || '_bsontype' in value || value instanceof Date || value instanceof RegExp) return;
+  if (value === null || typeof value !== 'object' || '_bsontype' in value || value instanceof Date || value instanceof RegExp)
+    return;
   for (const [k, v] of Object.entries(value as Document)) {
     if (UNSUPPORTED_QUERY_OPERATORS.has(k)) throw notSupported(`the ${k} operator`);
     assertSupportedFilter(v);
@@ -144,16 +157,16 @@ export class Collection {
     const dirs = fields.map((f) => Number(sort[f]));
     if (fields.length === 0 || !dirs.every((d) => d === dirs[0]) || Math.abs(dirs[0]!) !== 1) return undefined;
     if (filter && planQuery(filter, this.indexes)) return undefined; // a selective index wins
-    const index = this.indexes.find(
-      (ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f),
-    );
+    const index = this.indexes.find((ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f));
     if (!index) return undefined;
     const query = compileFilter(filter, opts.variables);
     if (stats) stats.plan = { index, ranges: [], bounds: Object.fromEntries(fields.map((f) => [f, 'MinKey .. MaxKey'])) };
     const want = (opts.skip ?? 0) + limit;
     const out: Document[] = [];
     const rows = this.storage.db
-      .prepare(`SELECT d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key ${dirs[0]! > 0 ? 'ASC' : 'DESC'}`)
+      .prepare(
+        `SELECT d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key ${dirs[0]! > 0 ? 'ASC' : 'DESC'}`,
+      )
       .iterate(index.id) as IterableIterator<{ data: Buffer }>;
     for (const r of rows) {
       if (stats) {
@@ -268,7 +281,11 @@ function validateId(id: unknown): void {
   if (Array.isArray(id)) throw new StoreError(Codes.BadValue, "can't use an array for _id");
   if (isPlainObject(id)) {
     const bad = Object.keys(id).find((k) => k.startsWith('$'));
-    if (bad) throw new StoreError(Codes.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${bad} is not valid for storage.`);
+    if (bad)
+      throw new StoreError(
+        Codes.DollarPrefixedFieldName,
+        `_id fields may not contain '$'-prefixed fields: ${bad} is not valid for storage.`,
+      );
   }
   if (id instanceof RegExp || (id as { _bsontype?: string })?._bsontype === 'BSONRegExp') {
     throw new StoreError(Codes.BadValue, "can't use a regex for _id");
@@ -286,36 +303,6 @@ export function toBson(doc: Document): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** Sorts in MongoDB's order: BSON type order, arrays by their smallest (asc) or largest (desc) element. */
-export function sortRows<R extends { doc: Document }>(rows: R[], sort: Document): R[] {
-  const fields = Object.entries(sort).map(([path, dir]) => {
-    if (dir && typeof dir === 'object') throw notSupported('sorting by $meta');
-    const n = Number(dir);
-    if (n !== 1 && n !== -1) throw new StoreError(Codes.BadValue, `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
-    return { path, dir: n };
-  });
-  const keyed = rows.map((row, i) => ({
-    row,
-    i,
-    keys: fields.map(({ path, dir }) => {
-      let best: Buffer | undefined;
-      for (const v of pathValues(row.doc, path)) {
-        const k = encodeValue(typeof v === 'symbol' ? null : v);
-        if (!best || (dir > 0 ? Buffer.compare(k, best) < 0 : Buffer.compare(k, best) > 0)) best = k;
-      }
-      return best!;
-    }),
-  }));
-  keyed.sort((a, b) => {
-    for (let f = 0; f < fields.length; f++) {
-      const c = Buffer.compare(a.keys[f]!, b.keys[f]!);
-      if (c !== 0) return c * fields[f]!.dir;
-    }
-    return a.i - b.i;
-  });
-  return keyed.map((k) => k.row);
-}
-
 export function project(docs: Document[], projection: Document | undefined, filter: Document | undefined): Document[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
   for (const v of Object.values(projection)) {
@@ -324,5 +311,8 @@ export function project(docs: Document[], projection: Document | undefined, filt
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const query = new Query(positional && filter ? filter : {});
   // mingo appends _id last; MongoDB keeps it first.
-  return query.find<Document>(docs, projection).all().map((d) => ('_id' in d && Object.keys(d)[0] !== '_id' ? { _id: d._id, ...d } : d));
+  return query
+    .find<Document>(docs, projection)
+    .all()
+    .map((d) => ('_id' in d && Object.keys(d)[0] !== '_id' ? { _id: d._id, ...d } : d));
 }

@@ -34,7 +34,12 @@ export class CursorRegistry {
   }
 
   /** Returns the first batch, registering a cursor if documents remain. */
-  open(ns: string, docs: Document[], batchSize: number | undefined, opts: { singleBatch?: boolean; noTimeout?: boolean } = {}): Batch {
+  open(
+    ns: string,
+    docs: Document[],
+    batchSize: number | undefined,
+    opts: { singleBatch?: boolean; noTimeout?: boolean } = {},
+  ): Batch {
     const c: OpenCursor = { ns, docs, pos: 0, lastUsed: Date.now(), noTimeout: Boolean(opts.noTimeout) };
     const batch = take(c, batchSize ?? DEFAULT_FIRST_BATCH);
     if (c.pos >= docs.length || opts.singleBatch) return { id: Long.ZERO, batch };
@@ -49,7 +54,11 @@ export class CursorRegistry {
     const key = id.toString();
     const c = this.cursors.get(key);
     if (!c) throw new StoreError(Codes.CursorNotFound, `cursor id ${key} not found`);
-    if (c.ns !== ns) throw new StoreError(Codes.Unauthorized, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`);
+    if (c.ns !== ns)
+      throw new StoreError(
+        Codes.Unauthorized,
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`,
+      );
     c.lastUsed = Date.now();
     const batch = take(c, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
     if (c.pos >= c.docs.length) {

@@ -4,7 +4,6 @@
  * command runs from start to end without interleaving with another, which is what gives each
  * command its atomicity and isolation.
  */
-import type { Document } from 'bson';
 import { Storage } from './storage.js';
 import { Catalog } from './catalog.js';
 import { CursorRegistry } from './cursors.js';

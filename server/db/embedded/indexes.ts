@@ -186,7 +186,7 @@ export interface KeyRange {
 
 /** Key ranges of a single field predicate, to append after an equality prefix. */
 function rangeFor(prefix: Buffer, p: FieldPredicate, multikey: boolean): KeyRange {
-  let lo: unknown = p.lo;
+  const lo: unknown = p.lo;
   let hi: unknown = p.hi;
   // On a multikey index, two bounds may be satisfied by different elements of the same array,
   // so only one of them may bound the scan.
@@ -293,7 +293,18 @@ export function validateIndexSpec(spec: Document): IndexSpec {
     throw new StoreError(Codes.FailedToParse, "index specification must have a 'name'");
   }
   if (spec.collation) throw notSupported('collation');
-  const known = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'ns', 'hidden']);
+  const known = new Set([
+    'v',
+    'key',
+    'name',
+    'unique',
+    'sparse',
+    'partialFilterExpression',
+    'expireAfterSeconds',
+    'background',
+    'ns',
+    'hidden',
+  ]);
   for (const k of Object.keys(spec)) {
     if (!known.has(k)) throw notSupported(`index option '${k}'`);
   }
@@ -301,7 +312,8 @@ export function validateIndexSpec(spec: Document): IndexSpec {
   if (spec.unique) out.unique = true;
   if (spec.sparse) out.sparse = true;
   if (spec.partialFilterExpression) {
-    if (!isPlainObject(spec.partialFilterExpression)) throw new StoreError(Codes.BadValue, 'partialFilterExpression must be a document');
+    if (!isPlainObject(spec.partialFilterExpression))
+      throw new StoreError(Codes.BadValue, 'partialFilterExpression must be a document');
     out.partialFilterExpression = spec.partialFilterExpression;
   }
   if (spec.expireAfterSeconds !== undefined) out.expireAfterSeconds = Number(spec.expireAfterSeconds);

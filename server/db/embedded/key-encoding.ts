@@ -148,7 +148,8 @@ function pushValue(out: number[], v: unknown): void {
     }
     case T.binary: {
       // MongoDB compares BinData by length, then subtype, then bytes.
-      const bin = v instanceof Uint8Array ? { buffer: v, sub_type: 0 } : (v as { buffer: Uint8Array; sub_type: number; position?: number });
+      const bin =
+        v instanceof Uint8Array ? { buffer: v, sub_type: 0 } : (v as { buffer: Uint8Array; sub_type: number; position?: number });
       const bytes = bin.buffer.subarray(0, (bin as { position?: number }).position ?? bin.buffer.length);
       const len = Buffer.allocUnsafe(4);
       len.writeUInt32BE(bytes.length, 0);

@@ -14,13 +14,31 @@ import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import type { Document } from 'bson';
 import type { Options } from 'mingo/types';
+import { Lazy, type Iterator as LazyIterator } from 'mingo/lazy';
 import { isPlainObject } from './indexes.js';
+import { sortRows } from './sort.js';
 import { encodeValue, typeBracket, T } from './key-encoding.js';
 
 const ALIASES: Record<string, string> = {
-  1: 'double', 2: 'string', 3: 'object', 4: 'array', 5: 'binData', 6: 'undefined', 7: 'objectId', 8: 'bool',
-  9: 'date', 10: 'null', 11: 'regex', 13: 'javascript', 14: 'symbol', 16: 'int', 17: 'timestamp', 18: 'long',
-  19: 'decimal', [-1]: 'minKey', 127: 'maxKey',
+  1: 'double',
+  2: 'string',
+  3: 'object',
+  4: 'array',
+  5: 'binData',
+  6: 'undefined',
+  7: 'objectId',
+  8: 'bool',
+  9: 'date',
+  10: 'null',
+  11: 'regex',
+  13: 'javascript',
+  14: 'symbol',
+  16: 'int',
+  17: 'timestamp',
+  18: 'long',
+  19: 'decimal',
+  [-1]: 'minKey',
+  127: 'maxKey',
 };
 
 /** BSON type name of a deserialised value, as $type and the $type expression name them. */
@@ -35,18 +53,30 @@ export function bsonTypeName(v: unknown): string {
   if (v instanceof Date) return 'date';
   if (v instanceof RegExp) return 'regex';
   switch ((v as { _bsontype?: string })._bsontype) {
-    case 'ObjectId': return 'objectId';
-    case 'Binary': return 'binData';
-    case 'Long': return 'long';
-    case 'Int32': return 'int';
-    case 'Double': return 'double';
-    case 'Decimal128': return 'decimal';
-    case 'Timestamp': return 'timestamp';
-    case 'BSONRegExp': return 'regex';
-    case 'MinKey': return 'minKey';
-    case 'MaxKey': return 'maxKey';
-    case 'Code': return 'javascript';
-    case 'BSONSymbol': return 'symbol';
+    case 'ObjectId':
+      return 'objectId';
+    case 'Binary':
+      return 'binData';
+    case 'Long':
+      return 'long';
+    case 'Int32':
+      return 'int';
+    case 'Double':
+      return 'double';
+    case 'Decimal128':
+      return 'decimal';
+    case 'Timestamp':
+      return 'timestamp';
+    case 'BSONRegExp':
+      return 'regex';
+    case 'MinKey':
+      return 'minKey';
+    case 'MaxKey':
+      return 'maxKey';
+    case 'Code':
+      return 'javascript';
+    case 'BSONSymbol':
+      return 'symbol';
   }
   return 'object';
 }
@@ -171,10 +201,21 @@ const comparison = {
   $lte: rangeOp((c) => c <= 0),
 };
 
+/** $sort in MongoDB's BSON order (mingo's own orders mixed types and Decimal128 differently). */
+const $sort = (coll: LazyIterator, sortKeys: Document) =>
+  coll.transform((docs) =>
+    Lazy(
+      sortRows(
+        (docs as Document[]).map((doc) => ({ doc })),
+        sortKeys,
+      ).map((r) => r.doc),
+    ),
+  );
+
 const CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionOperators,
-  pipeline: pipelineOperators,
+  pipeline: { ...pipelineOperators, $sort } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
   query: { ...queryOperators, ...comparison, $type } as unknown as typeof queryOperators,
   window: windowOperators,

@@ -6,8 +6,17 @@
 import net from 'node:net';
 import type { Document } from 'bson';
 import {
-  readHeader, parseOpMsg, parseOpQuery, encodeOpMsg, encodeOpReply, WireError,
-  OP_MSG, OP_QUERY, OP_COMPRESSED, MAX_MESSAGE_SIZE, FLAG_MORE_TO_COME,
+  readHeader,
+  parseOpMsg,
+  parseOpQuery,
+  encodeOpMsg,
+  encodeOpReply,
+  WireError,
+  OP_MSG,
+  OP_QUERY,
+  OP_COMPRESSED,
+  MAX_MESSAGE_SIZE,
+  FLAG_MORE_TO_COME,
 } from './wire.js';
 import { runCommand } from './commands/index.js';
 import { Codes, StoreError } from './errors.js';
@@ -59,7 +68,10 @@ export class WireServer {
             // The stream cannot be re-synchronised after a bad length: answer once and hang up.
             const head = Buffer.concat(pending, pendingBytes);
             if (head.length >= 8) {
-              const err = new StoreError(Codes.BSONObjectTooLarge, `message length ${expected} is invalid (the maximum is ${MAX_MESSAGE_SIZE} bytes)`);
+              const err = new StoreError(
+                Codes.BSONObjectTooLarge,
+                `message length ${expected} is invalid (the maximum is ${MAX_MESSAGE_SIZE} bytes)`,
+              );
               socket.end(encodeOpMsg(this.nextRequestId++, head.readInt32LE(4), err.toReply()));
             } else socket.destroy();
             pending = [];
@@ -109,18 +121,28 @@ export class WireServer {
           return encodeOpMsg(
             requestId,
             header.requestId,
-            new StoreError(Codes.CommandNotSupported, 'OP_COMPRESSED is not supported: the embedded store does not negotiate compression').toReply(),
+            new StoreError(
+              Codes.CommandNotSupported,
+              'OP_COMPRESSED is not supported: the embedded store does not negotiate compression',
+            ).toReply(),
           );
         default:
-          return encodeOpMsg(requestId, header.requestId, new StoreError(Codes.CommandNotSupported, `unsupported wire opcode ${header.opCode}`).toReply());
+          return encodeOpMsg(
+            requestId,
+            header.requestId,
+            new StoreError(Codes.CommandNotSupported, `unsupported wire opcode ${header.opCode}`).toReply(),
+          );
       }
     } catch (err) {
-      const e = err instanceof WireError
-        ? new StoreError(/exceeds the maximum/.test(err.message) ? Codes.BSONObjectTooLarge : Codes.FailedToParse, err.message)
-        : new StoreError(Codes.InternalError, (err as Error).message);
+      const e =
+        err instanceof WireError
+          ? new StoreError(/exceeds the maximum/.test(err.message) ? Codes.BSONObjectTooLarge : Codes.FailedToParse, err.message)
+          : new StoreError(Codes.InternalError, (err as Error).message);
       this.engine.logger?.warn({ err, connectionId }, 'embedded store: bad message');
       const reply: Document = e.toReply();
-      return header.opCode === OP_QUERY ? encodeOpReply(requestId, header.requestId, reply) : encodeOpMsg(requestId, header.requestId, reply);
+      return header.opCode === OP_QUERY
+        ? encodeOpReply(requestId, header.requestId, reply)
+        : encodeOpMsg(requestId, header.requestId, reply);
     }
   }
 }

@@ -73,6 +73,7 @@ function acquireLock(dir: string): string {
         throw new Error(
           `embedded store: data directory ${dir} is in use by process ${owner} (lock file ${lockPath}); ` +
             'stop that process or use another directory',
+          { cause: err },
         );
       }
       // The owner died without cleaning up (e.g. SIGKILL): the lock is stale.
@@ -104,7 +105,10 @@ export class Storage {
     indexEntries: Database.Statement<[number]>;
   };
 
-  constructor(dir: string, private readonly logger?: Logger) {
+  constructor(
+    dir: string,
+    private readonly logger?: Logger,
+  ) {
     let file = ':memory:';
     if (dir !== ':memory:') {
       fs.mkdirSync(dir, { recursive: true });
@@ -123,7 +127,7 @@ export class Storage {
       if (this.lockPath) fs.rmSync(this.lockPath, { force: true });
       const e = err as Error & { code?: string };
       if (e.code === 'SQLITE_BUSY') {
-        throw new Error(`embedded store: data directory ${dir} is locked by another process`);
+        throw new Error(`embedded store: data directory ${dir} is locked by another process`, { cause: err });
       }
       throw err;
     }

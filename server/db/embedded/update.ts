@@ -11,8 +11,21 @@ import { StoreError, Codes, notSupported } from './errors.js';
 import { isPlainObject } from './indexes.js';
 
 const OPERATORS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
-  '$push', '$addToSet', '$pop', '$pull', '$pullAll', '$bit', '$setOnInsert',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$rename',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$push',
+  '$addToSet',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$bit',
+  '$setOnInsert',
 ]);
 const PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 
@@ -42,14 +55,23 @@ export function validateUpdate(u: unknown): UpdateSpec {
   const ops = keys.filter((k) => k.startsWith('$'));
   if (ops.length > 0) {
     if (ops.length !== keys.length) {
-      throw new StoreError(Codes.FailedToParse, `Unknown modifier: ${keys.find((k) => !k.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw new StoreError(
+        Codes.FailedToParse,
+        `Unknown modifier: ${keys.find((k) => !k.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     for (const op of ops) {
       if (!OPERATORS.has(op)) {
-        throw new StoreError(Codes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+        throw new StoreError(
+          Codes.FailedToParse,
+          `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+        );
       }
       if (!isPlainObject(u[op])) {
-        throw new StoreError(Codes.FailedToParse, `Modifiers operate on fields but we found type ${typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {$set: ...}`);
+        throw new StoreError(
+          Codes.FailedToParse,
+          `Modifiers operate on fields but we found type ${typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {$set: ...}`,
+        );
       }
     }
     checkConflicts(u);
@@ -66,13 +88,22 @@ function checkConflicts(u: Document): void {
       if (op === '$rename' && typeof v === 'string') paths.push(v);
     }
   }
-  const norm = paths.map((p) => p.split('.').filter((s) => !s.startsWith('$')).join('.'));
+  const norm = paths.map((p) =>
+    p
+      .split('.')
+      .filter((s) => !s.startsWith('$'))
+      .join('.'),
+  );
   for (let i = 0; i < norm.length; i++) {
     for (let j = i + 1; j < norm.length; j++) {
-      const a = norm[i]!, b = norm[j]!;
+      const a = norm[i]!,
+        b = norm[j]!;
       if (paths[i]!.includes('$[') || paths[j]!.includes('$[')) continue;
       if (a === b || a.startsWith(b + '.') || b.startsWith(a + '.')) {
-        throw new StoreError(Codes.ConflictingUpdateOperators, `Updating the path '${paths[j]}' would create a conflict at '${paths[i]}'`);
+        throw new StoreError(
+          Codes.ConflictingUpdateOperators,
+          `Updating the path '${paths[j]}' would create a conflict at '${paths[i]}'`,
+        );
       }
     }
   }
@@ -124,12 +155,20 @@ function checkTypes(doc: Document, ops: Document): void {
     if (!fields) continue;
     for (const [path, by] of Object.entries(fields)) {
       if (!isNumeric(by)) {
-        throw new StoreError(Codes.TypeMismatch, `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(by)}}`);
+        throw new StoreError(
+          Codes.TypeMismatch,
+          `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(by)}}`,
+        );
       }
       if (path.includes('$')) continue;
-      const cur = path.split('.').reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Document)[seg] : undefined), doc);
+      const cur = path
+        .split('.')
+        .reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Document)[seg] : undefined), doc);
       if (cur !== undefined && cur !== null && !isNumeric(cur)) {
-        throw new StoreError(Codes.TypeMismatch, `Cannot apply ${op} to a value of non-numeric type. {_id: ${String(doc._id)}} has the field '${path}' of non-numeric type ${typeof cur}`);
+        throw new StoreError(
+          Codes.TypeMismatch,
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${String(doc._id)}} has the field '${path}' of non-numeric type ${typeof cur}`,
+        );
       }
     }
   }

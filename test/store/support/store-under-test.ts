@@ -17,7 +17,9 @@ export interface ServerUnderTest {
   close(): Promise<void>;
 }
 
-export async function startServerUnderTest(opts: { ttlIntervalMs?: number; cursorTimeoutMs?: number; thread?: 'inline' | 'worker' } = {}): Promise<ServerUnderTest> {
+export async function startServerUnderTest(
+  opts: { ttlIntervalMs?: number; cursorTimeoutMs?: number; thread?: 'inline' | 'worker' } = {},
+): Promise<ServerUnderTest> {
   if (process.env.TEST_MONGODB_URI) {
     return { uri: process.env.TEST_MONGODB_URI, store: undefined, dir: undefined, close: async () => {} };
   }

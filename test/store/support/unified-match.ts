@@ -24,7 +24,14 @@ function toNum(v: unknown): number {
 }
 
 function isDoc(v: unknown): v is Doc {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && bsonType(v) === undefined && !(v instanceof Date) && !(v instanceof RegExp);
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    bsonType(v) === undefined &&
+    !(v instanceof Date) &&
+    !(v instanceof RegExp)
+  );
 }
 
 const TYPE_NAMES: Record<string, (v: unknown) => boolean> = {
@@ -48,7 +55,10 @@ export function matches(expected: unknown, actual: unknown, path = '', root = tr
   if (isDoc(expected)) {
     const keys = Object.keys(expected);
     if (keys.length === 1 && keys[0]!.startsWith('$$')) return special(keys[0]!, expected[keys[0]!], actual, path, entities);
-    assert.ok(isDoc(actual) || (actual !== null && typeof actual === 'object'), `${path || 'value'}: expected a document, got ${show(actual)}`);
+    assert.ok(
+      isDoc(actual) || (actual !== null && typeof actual === 'object'),
+      `${path || 'value'}: expected a document, got ${show(actual)}`,
+    );
     const act = actual as Doc;
     for (const [k, v] of Object.entries(expected)) {
       const sub = `${path}.${k}`;
@@ -78,7 +88,10 @@ export function matches(expected: unknown, actual: unknown, path = '', root = tr
     return;
   }
   if (expected instanceof Date) {
-    assert.ok(actual instanceof Date && actual.getTime() === expected.getTime(), `${path}: expected ${show(expected)}, got ${show(actual)}`);
+    assert.ok(
+      actual instanceof Date && actual.getTime() === expected.getTime(),
+      `${path}: expected ${show(expected)}, got ${show(actual)}`,
+    );
     return;
   }
   if (bsonType(expected)) {
@@ -99,7 +112,10 @@ function special(op: string, arg: unknown, actual: unknown, path: string, entiti
       return matches(arg, actual, path, true, entities);
     case '$$type': {
       const names = Array.isArray(arg) ? (arg as string[]) : [arg as string];
-      assert.ok(names.some((n) => TYPE_NAMES[n]?.(actual)), `${path}: expected type ${names.join('|')}, got ${show(actual)}`);
+      assert.ok(
+        names.some((n) => TYPE_NAMES[n]?.(actual)),
+        `${path}: expected type ${names.join('|')}, got ${show(actual)}`,
+      );
       return;
     }
     case '$$matchesEntity':

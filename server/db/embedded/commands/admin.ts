@@ -71,7 +71,7 @@ const listDatabases: Handler = (cmd, ctx) => {
 const createIndexes: Handler = (cmd, ctx) => {
   const name = collectionName(cmd.createIndexes);
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) {
-    throw new StoreError(Codes.BadValue, "Must specify at least one index to create");
+    throw new StoreError(Codes.BadValue, 'Must specify at least one index to create');
   }
   const existed = Boolean(ctx.engine.collection(ctx.db, name));
   const coll = ctx.engine.catalog.ensure(ctx.db, name);
@@ -196,7 +196,12 @@ const explain: Handler = (cmd, ctx) => {
   return {
     explainVersion: '1',
     queryPlanner: queryPlanner(ns, stats),
-    executionStats: { nReturned, executionTimeMillis: Date.now() - started, totalKeysExamined: stats.keysExamined, totalDocsExamined: stats.docsExamined },
+    executionStats: {
+      nReturned,
+      executionTimeMillis: Date.now() - started,
+      totalKeysExamined: stats.keysExamined,
+      totalDocsExamined: stats.docsExamined,
+    },
     command: inner,
     serverInfo: { host: 'localhost', version: '7.0.0' },
     ok: 1,

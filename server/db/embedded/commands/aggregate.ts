@@ -14,15 +14,50 @@ import { checkHint } from './reads.js';
 import { int, type CommandContext, type Handler } from './context.js';
 
 const STAGES = new Set([
-  '$addFields', '$bucket', '$bucketAuto', '$count', '$densify', '$documents', '$facet', '$fill',
-  '$graphLookup', '$group', '$limit', '$lookup', '$match', '$project', '$redact', '$replaceRoot',
-  '$replaceWith', '$sample', '$set', '$setWindowFields', '$skip', '$sort', '$sortByCount',
-  '$unionWith', '$unset', '$unwind', '$out',
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$count',
+  '$densify',
+  '$documents',
+  '$facet',
+  '$fill',
+  '$graphLookup',
+  '$group',
+  '$limit',
+  '$lookup',
+  '$match',
+  '$project',
+  '$redact',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$set',
+  '$setWindowFields',
+  '$skip',
+  '$sort',
+  '$sortByCount',
+  '$unionWith',
+  '$unset',
+  '$unwind',
+  '$out',
 ]);
 const REFUSED = new Set([
-  '$merge', '$search', '$searchMeta', '$vectorSearch', '$geoNear', '$indexStats', '$collStats',
-  '$currentOp', '$listSessions', '$listLocalSessions', '$planCacheStats', '$listSearchIndexes',
-  '$listSampledQueries', '$shardedDataDistribution', '$queryStats',
+  '$merge',
+  '$search',
+  '$searchMeta',
+  '$vectorSearch',
+  '$geoNear',
+  '$indexStats',
+  '$collStats',
+  '$currentOp',
+  '$listSessions',
+  '$listLocalSessions',
+  '$planCacheStats',
+  '$listSearchIndexes',
+  '$listSampledQueries',
+  '$shardedDataDistribution',
+  '$queryStats',
 ]);
 
 function validatePipeline(pipeline: unknown): Document[] {
@@ -33,11 +68,15 @@ function validatePipeline(pipeline: unknown): Document[] {
     }
     const name = Object.keys(stage)[0]!;
     if (name === '$changeStream') {
-      throw new StoreError(40573, 'The $changeStream stage is only supported on replica sets; the embedded store is a standalone server');
+      throw new StoreError(
+        40573,
+        'The $changeStream stage is only supported on replica sets; the embedded store is a standalone server',
+      );
     }
     if (REFUSED.has(name)) throw notSupported(`the ${name} aggregation stage`);
     if (!STAGES.has(name)) throw new StoreError(40324, `Unrecognized pipeline stage name: '${name}'`);
-    if (name === '$out' && i !== pipeline.length - 1) throw new StoreError(40601, '$out can only be the final stage in the pipeline');
+    if (name === '$out' && i !== pipeline.length - 1)
+      throw new StoreError(40601, '$out can only be the final stage in the pipeline');
     if (name === '$match') assertSupportedFilter(stage.$match);
     for (const nested of ['$facet', '$lookup', '$unionWith'] as const) {
       if (name === nested) {
@@ -93,7 +132,8 @@ export function runAggregate(cmd: Document, ctx: CommandContext, stats?: ScanSta
 /** $out replaces the target collection's documents, keeping its indexes. */
 function writeOut(ctx: CommandContext, target: unknown, docs: Document[]): void {
   const spec = typeof target === 'string' ? { db: ctx.db, coll: target } : (target as Document);
-  if (!isPlainObject(spec) || typeof spec.coll !== 'string') throw new StoreError(Codes.FailedToParse, 'invalid $out specification');
+  if (!isPlainObject(spec) || typeof spec.coll !== 'string')
+    throw new StoreError(Codes.FailedToParse, 'invalid $out specification');
   const db = typeof spec.db === 'string' ? spec.db : ctx.db;
   const coll = ctx.engine.catalog.ensure(db, spec.coll);
   ctx.engine.write(coll, () => {
@@ -124,7 +164,12 @@ export function explainAggregate(cmd: Document, ctx: CommandContext): Document {
       { $cursor: { queryPlanner: queryPlanner(`${ctx.db}.${String(cmd.aggregate)}`, stats) } },
       ...(cmd.pipeline as Document[]).slice(isPlainObject((cmd.pipeline as Document[])[0]?.$match) ? 1 : 0),
     ],
-    executionStats: { nReturned: docs.length, totalKeysExamined: stats.keysExamined, totalDocsExamined: stats.docsExamined, executionTimeMillis: Date.now() - started },
+    executionStats: {
+      nReturned: docs.length,
+      totalKeysExamined: stats.keysExamined,
+      totalDocsExamined: stats.docsExamined,
+      executionTimeMillis: Date.now() - started,
+    },
     ok: 1,
   };
 }
@@ -134,13 +179,29 @@ export function queryPlanner(namespace: string, stats: ScanStats): Document {
   let winningPlan: Document;
   if (!plan) winningPlan = { stage: 'COLLSCAN', direction: 'forward' };
   else if (plan.or) {
-    winningPlan = { stage: 'SUBPLAN', inputStage: { stage: 'FETCH', inputStage: { stage: 'OR', inputStages: plan.or.map((p) => queryPlanner(namespace, { ...stats, plan: p }).winningPlan) } } };
+    winningPlan = {
+      stage: 'SUBPLAN',
+      inputStage: {
+        stage: 'FETCH',
+        inputStage: { stage: 'OR', inputStages: plan.or.map((p) => queryPlanner(namespace, { ...stats, plan: p }).winningPlan) },
+      },
+    };
   } else if (plan.index === '_id') {
-    winningPlan = { stage: 'FETCH', inputStage: { stage: 'IXSCAN', keyPattern: { _id: 1 }, indexName: '_id_', isMultiKey: false, indexBounds: plan.bounds } };
+    winningPlan = {
+      stage: 'FETCH',
+      inputStage: { stage: 'IXSCAN', keyPattern: { _id: 1 }, indexName: '_id_', isMultiKey: false, indexBounds: plan.bounds },
+    };
   } else {
     winningPlan = {
       stage: 'FETCH',
-      inputStage: { stage: 'IXSCAN', keyPattern: plan.index.spec.key, indexName: plan.index.name, isMultiKey: plan.index.multikey, isUnique: plan.index.unique, indexBounds: plan.bounds },
+      inputStage: {
+        stage: 'IXSCAN',
+        keyPattern: plan.index.spec.key,
+        indexName: plan.index.name,
+        isMultiKey: plan.index.multikey,
+        isUnique: plan.index.unique,
+        indexBounds: plan.bounds,
+      },
     };
   }
   return { namespace, winningPlan, rejectedPlans: [] };

@@ -68,7 +68,13 @@ export const handshakeCommands: Record<string, Handler> = {
   },
   getLog: () => ({ totalLinesWritten: 0, log: [], ok: 1 }),
   hostInfo: () => ({
-    system: { currentTime: new Date(), hostname: os.hostname(), cpuArch: os.arch(), numCores: os.cpus().length, memSizeMB: Math.round(os.totalmem() / 2 ** 20) },
+    system: {
+      currentTime: new Date(),
+      hostname: os.hostname(),
+      cpuArch: os.arch(),
+      numCores: os.cpus().length,
+      memSizeMB: Math.round(os.totalmem() / 2 ** 20),
+    },
     os: { type: os.type(), name: os.platform(), version: os.release() },
     extra: {},
     ok: 1,

@@ -20,13 +20,48 @@ const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
 
 /** Real MongoDB commands the store does not implement: CommandNotSupported, not "no such command". */
 const UNSUPPORTED_COMMANDS = new Set([
-  'collMod', 'convertToCapped', 'cloneCollectionAsCapped', 'compact', 'validate', 'reIndex', 'mapReduce',
-  'geoNear', 'geoSearch', 'createUser', 'updateUser', 'dropUser', 'dropAllUsersFromDatabase', 'usersInfo',
-  'createRole', 'dropRole', 'rolesInfo', 'grantRolesToUser', 'revokeRolesFromUser', 'saslStart',
-  'saslContinue', 'authenticate', 'currentOp', 'killOp', 'fsync', 'fsyncUnlock', 'shutdown',
-  'replSetGetStatus', 'replSetInitiate', 'replSetGetConfig', 'shardCollection', 'enableSharding',
-  'createSearchIndexes', 'listSearchIndexes', 'dropSearchIndex', 'updateSearchIndex', 'bulkWrite',
-  'setFeatureCompatibilityVersion', 'profile', 'dataSize', 'filemd5', 'getShardVersion',
+  'collMod',
+  'convertToCapped',
+  'cloneCollectionAsCapped',
+  'compact',
+  'validate',
+  'reIndex',
+  'mapReduce',
+  'geoNear',
+  'geoSearch',
+  'createUser',
+  'updateUser',
+  'dropUser',
+  'dropAllUsersFromDatabase',
+  'usersInfo',
+  'createRole',
+  'dropRole',
+  'rolesInfo',
+  'grantRolesToUser',
+  'revokeRolesFromUser',
+  'saslStart',
+  'saslContinue',
+  'authenticate',
+  'currentOp',
+  'killOp',
+  'fsync',
+  'fsyncUnlock',
+  'shutdown',
+  'replSetGetStatus',
+  'replSetInitiate',
+  'replSetGetConfig',
+  'shardCollection',
+  'enableSharding',
+  'createSearchIndexes',
+  'listSearchIndexes',
+  'dropSearchIndex',
+  'updateSearchIndex',
+  'bulkWrite',
+  'setFeatureCompatibilityVersion',
+  'profile',
+  'dataSize',
+  'filemd5',
+  'getShardVersion',
 ]);
 
 export function commandNames(): string[] {
@@ -52,7 +87,10 @@ export function runCommand(cmd: Document, ctx: Omit<CommandContext, 'db'>): Docu
     const handler = handlers.get(name);
     if (!handler) {
       if (UNSUPPORTED_COMMANDS.has(name)) {
-        throw new StoreError(Codes.CommandNotSupported, `the '${name}' command is not supported by the embedded store; use a real MongoDB (MONGODB_URI) for it`);
+        throw new StoreError(
+          Codes.CommandNotSupported,
+          `the '${name}' command is not supported by the embedded store; use a real MongoDB (MONGODB_URI) for it`,
+        );
       }
       throw new StoreError(Codes.CommandNotFound, `no such command: '${name}'`);
     }

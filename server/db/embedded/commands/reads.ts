@@ -17,7 +17,10 @@ export function checkHint(coll: Collection | undefined, hint: unknown): void {
     if (key === '{"_id":1}' || '$natural' in hint) return;
     if (coll?.indexes.some((i) => JSON.stringify(i.spec.key) === key)) return;
   } else if (typeof hint === 'string' && coll?.indexes.some((i) => i.name === hint)) return;
-  throw new StoreError(Codes.BadValue, 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+  throw new StoreError(
+    Codes.BadValue,
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+  );
 }
 
 export function optionalFilter(v: unknown, what = 'filter'): Document | undefined {
@@ -35,16 +38,30 @@ function refuseFindOptions(cmd: Document): void {
 }
 
 /** Runs a find command's query; shared with explain. */
-export function runFind(cmd: Document, ctx: CommandContext, stats?: ScanStats): { coll: Collection | undefined; docs: Document[] } {
+export function runFind(
+  cmd: Document,
+  ctx: CommandContext,
+  stats?: ScanStats,
+): { coll: Collection | undefined; docs: Document[] } {
   refuseFindOptions(cmd);
   const coll = ctx.engine.collection(ctx.db, cmd.find);
   checkHint(coll, cmd.hint);
   const limit = int(cmd.limit, 0);
-  if (limit < 0) throw new StoreError(Codes.BadValue, "LIMIT must be a non-negative number");
+  if (limit < 0) throw new StoreError(Codes.BadValue, 'LIMIT must be a non-negative number');
   const skip = int(cmd.skip, 0);
   if (skip < 0) throw new StoreError(Codes.BadValue, 'skip value must be non-negative');
   const docs = coll
-    ? coll.find(optionalFilter(cmd.filter), { sort: optionalFilter(cmd.sort, 'sort'), skip, limit, projection: optionalFilter(cmd.projection, 'projection'), variables: optionalFilter(cmd.let, 'let') }, stats)
+    ? coll.find(
+        optionalFilter(cmd.filter),
+        {
+          sort: optionalFilter(cmd.sort, 'sort'),
+          skip,
+          limit,
+          projection: optionalFilter(cmd.projection, 'projection'),
+          variables: optionalFilter(cmd.let, 'let'),
+        },
+        stats,
+      )
     : [];
   return { coll, docs };
 }
@@ -91,7 +108,7 @@ export function runCount(cmd: Document, ctx: CommandContext, stats?: ScanStats):
 
 export function runDistinct(cmd: Document, ctx: CommandContext, stats?: ScanStats): unknown[] {
   assertNoCollation(cmd);
-  if (typeof cmd.key !== 'string') throw new StoreError(Codes.TypeMismatch, "\"key\" had the wrong type. Expected string");
+  if (typeof cmd.key !== 'string') throw new StoreError(Codes.TypeMismatch, '"key" had the wrong type. Expected string');
   const coll = ctx.engine.collection(ctx.db, cmd.distinct);
   checkHint(coll, cmd.hint);
   if (!coll) return [];

@@ -16,15 +16,25 @@ import { int, type CommandContext, type Handler } from './context.js';
 
 function statements(cmd: Document, field: string): Document[] {
   const list = cmd[field];
-  if (!Array.isArray(list)) throw new StoreError(Codes.FailedToParse, `BSON field '${Object.keys(cmd)[0]}.${field}' is missing but a required field`);
+  if (!Array.isArray(list))
+    throw new StoreError(Codes.FailedToParse, `BSON field '${Object.keys(cmd)[0]}.${field}' is missing but a required field`);
   if (list.length > MAX_WRITE_BATCH_SIZE) {
-    throw new StoreError(Codes.InvalidOptions, `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${list.length} operations.`);
+    throw new StoreError(
+      Codes.InvalidOptions,
+      `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${list.length} operations.`,
+    );
   }
   return list as Document[];
 }
 
 /** Runs statements with MongoDB's ordered/unordered error semantics. */
-function runBatch(ctx: CommandContext, coll: Collection | undefined, ordered: boolean, count: number, one: (i: number) => void): Document[] {
+function runBatch(
+  ctx: CommandContext,
+  coll: Collection | undefined,
+  ordered: boolean,
+  count: number,
+  one: (i: number) => void,
+): Document[] {
   const writeErrors: Document[] = [];
   const storage = ctx.engine.storage;
   ctx.engine.write(coll, () => {
@@ -75,7 +85,7 @@ function updateOne(ctx: CommandContext, name: string, stmt: Document): UpdateRes
     throw new StoreError(Codes.FailedToParse, 'multi update is not supported for replacement-style update');
   }
   const arrayFilters = stmt.arrayFilters as Document[] | undefined;
-  let coll = ctx.engine.collection(ctx.db, name);
+  const coll = ctx.engine.collection(ctx.db, name);
   checkHint(coll, stmt.hint);
   let rows: Row[] = coll ? coll.match(q) : [];
   if (!multi) rows = rows.slice(0, 1);
@@ -107,18 +117,12 @@ const update: Handler = (cmd, ctx) => {
   let nModified = 0;
   const upserted: Document[] = [];
   const coll = stmts.some((s) => s.upsert) ? ctx.engine.catalog.ensure(ctx.db, name) : ctx.engine.collection(ctx.db, name);
-  const writeErrors = runBatch(
-    ctx,
-    coll,
-    cmd.ordered !== false,
-    stmts.length,
-    (i) => {
-      const r = updateOne(ctx, name, stmts[i]!);
-      n += r.n;
-      nModified += r.nModified;
-      if (r.upserted !== undefined) upserted.push({ index: i, _id: r.upserted });
-    },
-  );
+  const writeErrors = runBatch(ctx, coll, cmd.ordered !== false, stmts.length, (i) => {
+    const r = updateOne(ctx, name, stmts[i]!);
+    n += r.n;
+    nModified += r.nModified;
+    if (r.upserted !== undefined) upserted.push({ index: i, _id: r.upserted });
+  });
   const reply: Document = { n, nModified };
   if (upserted.length) reply.upserted = upserted;
   if (writeErrors.length) reply.writeErrors = writeErrors;
@@ -130,25 +134,20 @@ const del: Handler = (cmd, ctx) => {
   const name = collectionName(cmd.delete);
   const stmts = statements(cmd, 'deletes');
   let n = 0;
-  const writeErrors = runBatch(
-    ctx,
-    ctx.engine.collection(ctx.db, name),
-    cmd.ordered !== false,
-    stmts.length,
-    (i) => {
-      const stmt = stmts[i]!;
-      assertNoCollation(stmt);
-      const limit = int(stmt.limit, 0);
-      if (limit !== 0 && limit !== 1) throw new StoreError(Codes.FailedToParse, 'The limit field in delete objects must be 0 or 1. Got ' + limit);
-      const coll = ctx.engine.collection(ctx.db, name);
-      checkHint(coll, stmt.hint);
-      if (!coll) return;
-      let rows = coll.match(optionalFilter(stmt.q, 'q') ?? {});
-      if (limit === 1) rows = rows.slice(0, 1);
-      for (const row of rows) coll.remove(row);
-      n += rows.length;
-    },
-  );
+  const writeErrors = runBatch(ctx, ctx.engine.collection(ctx.db, name), cmd.ordered !== false, stmts.length, (i) => {
+    const stmt = stmts[i]!;
+    assertNoCollation(stmt);
+    const limit = int(stmt.limit, 0);
+    if (limit !== 0 && limit !== 1)
+      throw new StoreError(Codes.FailedToParse, 'The limit field in delete objects must be 0 or 1. Got ' + limit);
+    const coll = ctx.engine.collection(ctx.db, name);
+    checkHint(coll, stmt.hint);
+    if (!coll) return;
+    let rows = coll.match(optionalFilter(stmt.q, 'q') ?? {});
+    if (limit === 1) rows = rows.slice(0, 1);
+    for (const row of rows) coll.remove(row);
+    n += rows.length;
+  });
   return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
 };
 
@@ -157,13 +156,19 @@ const findAndModify: Handler = (cmd, ctx) => {
   const name = collectionName(cmd.findAndModify ?? cmd.findandmodify);
   const query = optionalFilter(cmd.query, 'query') ?? {};
   const remove = Boolean(cmd.remove);
-  if (remove && cmd.update !== undefined) throw new StoreError(Codes.FailedToParse, 'Cannot specify both an update and remove=true');
-  if (!remove && cmd.update === undefined) throw new StoreError(Codes.FailedToParse, 'Either an update or remove=true must be specified');
+  if (remove && cmd.update !== undefined)
+    throw new StoreError(Codes.FailedToParse, 'Cannot specify both an update and remove=true');
+  if (!remove && cmd.update === undefined)
+    throw new StoreError(Codes.FailedToParse, 'Either an update or remove=true must be specified');
   if (remove && cmd.upsert) throw new StoreError(Codes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
-  if (remove && cmd.new) throw new StoreError(Codes.FailedToParse, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+  if (remove && cmd.new)
+    throw new StoreError(
+      Codes.FailedToParse,
+      "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+    );
   const fields = optionalFilter(cmd.fields, 'fields');
   const u = remove ? undefined : validateUpdate(cmd.update);
-  let coll = cmd.upsert ? ctx.engine.catalog.ensure(ctx.db, name) : ctx.engine.collection(ctx.db, name);
+  const coll = cmd.upsert ? ctx.engine.catalog.ensure(ctx.db, name) : ctx.engine.collection(ctx.db, name);
   return ctx.engine.write(coll, () => {
     checkHint(coll, cmd.hint);
     let rows = coll ? coll.match(query) : [];
