@@ -128,6 +128,12 @@ describe('store conformance: CRUD through the driver', function () {
       .toArray();
     // null and missing first, numbers by value, then strings, objects, ObjectId, booleans, dates.
     assert.deepEqual(order, [3, 8, 10, 9, 2, 1, 7, 4, 5, 6]);
+    const viaPipeline = await c.aggregate([{ $sort: { v: 1, _id: 1 } }, { $project: { _id: 1 } }]).toArray();
+    assert.deepEqual(
+      viaPipeline.map((d) => d._id),
+      order,
+      '$sort in a pipeline uses the same order',
+    );
     assert.deepEqual(
       await c
         .find({ v: { $gt: 0 } })
