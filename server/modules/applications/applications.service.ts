@@ -78,6 +78,22 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
     return updated;
   }
 
+  /**
+   * Changes the files of an editable filing without requiring the version read: uploads of several
+   * photos at once (the client sends one request per file) must all land. The condition keeps the
+   * rules atomic instead: still the owner's, still editable, and — for additions — the list still
+   * has room (`images.N` absent means at most N entries), or — for removals — the entry still there.
+   */
+  async function writeFiles(app: ApplicationDoc, condition: Record<string, unknown>, update: Record<string, unknown>): Promise<ApplicationDoc> {
+    const updated = await Application.findOneAndUpdate(
+      { _id: app._id, owner: app.owner, status: trusted({ $in: [...EDITABLE_STATUSES] }), ...condition },
+      { ...update, $inc: { version: 1, ...((update.$inc as object) ?? {}) } },
+      { returnDocument: 'after' },
+    ).lean<ApplicationDoc>();
+    if (!updated) throw new ConflictError('The filing changed meanwhile (no longer editable, full, or the file is gone); reload it and try again.');
+    return updated;
+  }
+
   async function usedMediaBytes(ownerId: Types.ObjectId | string): Promise<number> {
     const rows = await Application.find({ owner: ownerId }, { mediaBytes: 1 }).lean<Array<{ mediaBytes?: number }>>();
     return rows.reduce((sum, r) => sum + (r.mediaBytes ?? 0), 0);
@@ -169,7 +185,7 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
       const batch = await media.prepareImages(files);
       let updated: ApplicationDoc;
       try {
-        updated = await writeIfUnchanged(app, {
+        updated = await writeFiles(app, { [`images.${cap - files.length}`]: trusted({ $exists: false }) }, {
           $push: { images: { $each: batch.records } },
           $inc: { mediaBytes: batch.records.reduce((n, r) => n + r.bytes, 0) },
         });
@@ -186,7 +202,7 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
       const app = await editable(viewer, id);
       const image = app.images.find((i) => String(i._id) === imageId) as StoredImage | undefined;
       if (!image) throw new NotFoundError('No such image in this filing.');
-      await writeIfUnchanged(app, { $pull: { images: { _id: image._id } }, $inc: { mediaBytes: -image.bytes } });
+      await writeFiles(app, { 'images._id': image._id }, { $pull: { images: { _id: image._id } }, $inc: { mediaBytes: -image.bytes } });
       const files = image.files;
       await media.remove(await unreferenced([files.original!, files.thumb!, files.display!, files.publicDisplay!].filter(Boolean)));
     },
@@ -198,7 +214,7 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
       const batch = await media.prepareDocument(file, kind);
       const record = batch.records[0]!;
       try {
-        await writeIfUnchanged(app, { $push: { documents: record }, $inc: { mediaBytes: record.bytes } });
+        await writeFiles(app, { 'documents.19': trusted({ $exists: false }) }, { $push: { documents: record }, $inc: { mediaBytes: record.bytes } });
       } catch (err) {
         await batch.discard();
         throw err;
@@ -210,7 +226,7 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
       const app = await editable(viewer, id);
       const doc = app.documents.find((d) => String(d._id) === documentId) as StoredDocument | undefined;
       if (!doc) throw new NotFoundError('No such document in this filing.');
-      await writeIfUnchanged(app, { $pull: { documents: { _id: doc._id } }, $inc: { mediaBytes: -doc.bytes } });
+      await writeFiles(app, { 'documents._id': doc._id }, { $pull: { documents: { _id: doc._id } }, $inc: { mediaBytes: -doc.bytes } });
       await media.remove(await unreferenced([doc.file]));
     },
 
