@@ -139,13 +139,22 @@ function centreScale(t: Uint8Array, frac: number): Float32Array {
 
 const QUERY_SCALES = [1, 0.9, 0.8, 0.7];
 const QUERY_ANGLES = [0, -6, 6, -12, 12];
+const QUERY_KEYSTONES = [-0.3, -0.15, 0.15, 0.3];
 
-/** Sample a square of side `frac` (of the smaller side), rotated by `deg`, from the miniature. */
-function sampleMini(mini: Uint8Array, frac: number, deg: number): Float32Array {
+/**
+ * Sample a square of side `frac` (of the smaller side), rotated by `deg`, from the miniature;
+ * `keystone` (k, axis) samples a trapezoid instead, undoing a photo taken at a slant.
+ */
+function sampleMini(mini: Uint8Array, frac: number, deg: number, keystone?: [number, 0 | 1]): Float32Array {
   const n = QTHUMB, out = new Float32Array(THUMB * THUMB * 3);
   const a = (deg * Math.PI) / 180, c = Math.cos(a), s = Math.sin(a), half = ((n - 1) / 2) * frac;
   for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
-    const u = (((x + 0.5) / THUMB) * 2 - 1) * half, v = (((y + 0.5) / THUMB) * 2 - 1) * half;
+    let u = (((x + 0.5) / THUMB) * 2 - 1) * half, v = (((y + 0.5) / THUMB) * 2 - 1) * half;
+    if (keystone) {
+      const [k, axis] = keystone;
+      if (axis === 0) u *= (1 + (k * v) / half) / (1 + Math.abs(k));
+      else v *= (1 + (k * u) / half) / (1 + Math.abs(k));
+    }
     const px = (n - 1) / 2 + c * u - s * v, py = (n - 1) / 2 + s * u + c * v;
     // 3x3 supersampling: an area average like the stored thumbnail's
     const cell = (2 * half) / THUMB / 3;
@@ -165,6 +174,7 @@ function queryThumbs(f: DecodedFeatures): Float32Array[] {
   const bases: Float32Array[] = [];
   if (f.mini) {
     for (const sc of QUERY_SCALES) for (const a of QUERY_ANGLES) bases.push(normaliseThumb(sampleMini(f.mini, sc, a)));
+    for (const sc of [1, 0.85]) for (const k of QUERY_KEYSTONES) for (const axis of [0, 1] as const) bases.push(normaliseThumb(sampleMini(f.mini, sc, 0, [k, axis])));
   } else {
     for (const sc of [1, 0.9, 0.8]) bases.push(normaliseThumb(sc === 1 ? f.thumb : centreScale(f.thumb, sc)));
   }
