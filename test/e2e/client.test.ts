@@ -26,6 +26,7 @@ import {
   type RunningServer,
 } from '../support/browser.js';
 import { resetDatabase } from '../support/db.js';
+import { events } from '../../server/lib/events.js';
 import { alter, renderMotif } from '../support/motifs.js';
 
 const ADMIN = { email: 'admin@naqsh.test', password: 'admin password for tests' };
@@ -286,6 +287,25 @@ describe('Web client in Chromium', function () {
     await checkPage(page, 'review-fr');
     await accept.click();
     await page.locator('.badge-registered').first().waitFor();
+  });
+
+  it('When the public looks for the registered design by an Arabic word and by a photo, then it is found', async () => {
+    await events.settled(); // the registry indexes the move in the background
+    const page = await open('ar');
+    // «النجمة» with the article, typed without it and with a final ha: the search folds both.
+    await page.goto(`/search?q=${encodeURIComponent('نجمه')}`);
+    await page.locator('.result-card', { hasText: DESIGN.ar }).waitFor();
+
+    const phone = await open('ar', PHONE);
+    const photo = await alter('mild', designJpeg, 7);
+    await phone.goto('/');
+    await phone.locator('input[type="file"]').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo.jpeg });
+    await phone.waitForURL('**/search/photo');
+    const first = phone.locator('.result-card').first();
+    await first.waitFor();
+    assert.match((await first.textContent()) ?? '', new RegExp(DESIGN.ar), 'the registered design is the best match for its photo');
+    await first.getByRole('link').click();
+    await phone.getByRole('heading', { level: 1, name: DESIGN.ar }).waitFor();
   });
 
   it('When the public opens the registered design and follows its certificate, then the certificate is genuine, and a forged one does not match', async () => {
