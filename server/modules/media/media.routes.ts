@@ -82,5 +82,10 @@ export async function sendStoredFile(req: Request, res: Response, media: MediaSe
   const stream = await media.open(answer.key);
   if (!stream) throw new NotFoundError('The file is missing.');
   res.status(200).type(answer.contentType);
-  await pipeline(stream, res);
+  try {
+    await pipeline(stream, res);
+  } catch (err) {
+    // The client went away mid-download (a closed tab, a scrolled-past thumbnail): nothing to answer.
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+  }
 }
