@@ -142,7 +142,8 @@ function resizeArea(src: Float32Array, w: number, h: number, nw: number, nh: num
 
 /** Separable binomial blur [1 4 6 4 1]/16, `passes` times (sigma ~ sqrt(passes)). */
 function blur(src: Float32Array, w: number, h: number, passes: number): Float32Array {
-  let a = src, b = new Float32Array(w * h);
+  let a = src;
+  const b = new Float32Array(w * h);
   for (let p = 0; p < passes; p++) {
     for (let y = 0; y < h; y++) {
       const o = y * w;
