@@ -44,6 +44,9 @@ const TABLES = KEY_BIT_SETS.length;
 const MATCH_DIST = 14; // of 128 bits
 /** Buckets with more entries than this are too common to say anything (stop words); bounds the work per query. */
 const MAX_BUCKET = 200;
+/** Records verified densely after the first re-ranking: the best DENSE_TOP, and the DENSE_VOTES best by local votes. */
+const DENSE_TOP = 10;
+const DENSE_VOTES = 10;
 
 // ------------------------------------------------------------------------------------------
 // Decoding stored features
@@ -247,26 +250,30 @@ function keyOf(desc: Uint32Array, o: number, t: number): number {
 
 interface Match { q: number; k: number; d: number }
 
+const SCALE_TRIES = [1, 1.19, 0.84, 1.41, 0.71];
+
 interface Verified { inliers: number; region?: { x0: number; y0: number; x1: number; y1: number } }
 
 function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number): Verified {
-  if (matches.length > 300) { matches.sort((a, b) => a.d - b.d); matches.length = 300; }
+  matches.sort((a, b) => a.d - b.d);
+  if (matches.length > 600) matches.length = 600;
   const M = matches.length;
   if (M < 3) return { inliers: Math.min(M, 1) };
-  matches.sort((a, b) => a.d - b.d);
-  if (matches.length > 300) matches.length = 300;
-  const H = Math.min(matches.length, 60);
+  // hypotheses: spread over the matches (the closest codes are often repeated structures)
+  const H = Math.min(M, 100), stride = M / H;
   let best = 0, bestSet: number[] = [];
   let maxQ = 0, maxK = 0;
   for (const m of matches) { if (m.q > maxQ) maxQ = m.q; if (m.k - kOff > maxK) maxK = m.k - kOff; }
-  const usedQ = new Uint16Array(maxQ + 1), usedK = new Uint16Array(maxK + 1);
+  const usedQ = new Uint32Array(maxQ + 1), usedK = new Uint32Array(maxK + 1);
   let stamp = 0;
-  for (let h = 0; h < H; h++) {
-    const m = matches[h]!, qi = m.q * 4, ki = (m.k - kOff) * 4;
-    const sig = qg[qi + 2]! / kg[ki + 2]!, phi = qg[qi + 3]! - kg[ki + 3]!;
+  for (let h = 0; h < H * SCALE_TRIES.length; h++) {
+    const m = matches[Math.floor((h % H) * stride)]!, qi = m.q * 4, ki = (m.k - kOff) * 4;
+    // the levels give the scale only to within half a level step (the images are worked on at
+    // different sizes), so each match proposes a few scales
+    const sig0 = qg[qi + 2]! / kg[ki + 2]!, sig = sig0 * SCALE_TRIES[Math.floor(h / H)]!, phi = qg[qi + 3]! - kg[ki + 3]!;
     const c = Math.cos(phi) * sig, s = Math.sin(phi) * sig;
     const tx = qg[qi]! - (c * kg[ki]! - s * kg[ki + 1]!), ty = qg[qi + 1]! - (s * kg[ki]! + c * kg[ki + 1]!);
-    const ls = Math.log2(sig);
+    const ls = Math.log2(sig0);
     stamp++;
     const set: number[] = [];
     for (let j = 0; j < M; j++) {
@@ -278,7 +285,10 @@ function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: numb
       if (da > Math.PI) da = 2 * Math.PI - da;
       if (da > 0.6) continue;
       const px = c * kg[kj]! - s * kg[kj + 1]! + tx, py = s * kg[kj]! + c * kg[kj + 1]! + ty;
-      const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.5 * PATCH_R * sq;
+      // tolerance: the corner's size plus 10% of the distance to the hypothesis' point (scale
+      // steps, perspective); the affine refinement below tightens it
+      const ex = px - qg[qj]!, ey = py - qg[qj + 1]!;
+      const tol = 0.5 * PATCH_R * sq + 0.1 * Math.hypot(qg[qj]! - qg[qi]!, qg[qj + 1]! - qg[qi + 1]!);
       if (ex * ex + ey * ey > tol * tol) continue;
       usedQ[mj.q] = stamp; usedK[mj.k - kOff] = stamp;
       set.push(j);
@@ -345,8 +355,9 @@ function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number
 
 /** Map the evidence to a similarity in [0, 1]. */
 export function combineScore(inliers: number, global: number): number {
-  // distractors reach ~10 consistent local matches by chance on these repetitive motifs
-  const local = Math.max(0, Math.min(1, (inliers - 8) / 24));
+  // distractors with repeated structures reach tens of consistent local matches by chance, so
+  // the local evidence grows slowly instead of saturating; more inliers always rank higher
+  const local = inliers <= 6 ? 0 : 1 - Math.exp(-(inliers - 6) / 40);
   const glob = Math.max(0, Math.min(1, global));
   return Math.min(1, Math.max(local, glob) + 0.1 * Math.min(local, glob));
 }
@@ -506,9 +517,39 @@ export class ImageIndex {
       if (!have.has(sl)) { cands.push(sl); have.add(sl); }
     }
     const T3 = performance.now();
-    const rr = this.rerank(q, cands, matches, limit);
+    const first = this.rerank(q, cands, matches, cands.length);
+    // 3. dense verification of the few best: every query keypoint against every keypoint of the
+    //    record (no hashing losses), for the best after re-ranking and the best by local votes
+    const dense = new Set<number>();
+    for (const h of first.slice(0, DENSE_TOP)) dense.add(this.byId.get(h.id)!);
+    for (const sl of cands.slice(0, DENSE_VOTES)) dense.add(sl);
+    const denseSlots = [...dense];
+    const dm: Match[][] = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => denseSlots.flatMap((sl) => this.denseMatches(D, q.n, sl)));
+    const refined = new Map(this.rerank(q, denseSlots, dm, denseSlots.length).map((h) => [h.id, h]));
+    const rr = first.map((h) => {
+      const d = refined.get(h.id);
+      return d && d.similarity > h.similarity ? d : h;
+    }).sort((a, b) => b.similarity - a.similarity || b.inliers - a.inliers || b.global - a.global).slice(0, limit);
     if (process.env.IMG_DEBUG) console.log('prep', (T1-T0).toFixed(0), 'local', (T2-T1).toFixed(0), 'global', (T3-T2).toFixed(0), 'rerank', (performance.now()-T3).toFixed(0), 'matches', matches.map(m=>m.length));
     return rr;
+  }
+
+  /** All matches within MATCH_DIST between the query descriptors D and one record (best 2 per query keypoint). */
+  private denseMatches(D: Uint32Array, n: number, slot: number): Match[] {
+    const s = this.slots[slot]!, out: Match[] = [];
+    const kd = this.kpDesc;
+    for (let i = 0; i < n; i++) {
+      const o = i * DESC_WORDS, d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
+      let b1 = MATCH_DIST + 1, k1 = -1, b2 = MATCH_DIST + 1, k2 = -1;
+      for (let k = s.kpStart, e = s.kpStart + s.n; k < e; k++) {
+        const ko = k * DESC_WORDS;
+        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + popcnt(d3 ^ kd[ko + 3]!);
+        if (dist < b1) { b2 = b1; k2 = k1; b1 = dist; k1 = k; } else if (dist < b2) { b2 = dist; k2 = k; }
+      }
+      if (k1 >= 0) out.push({ q: i, k: k1, d: b1 });
+      if (k2 >= 0) out.push({ q: i, k: k2, d: b2 });
+    }
+    return out;
   }
 
   /** Re-rank the given records (slots) with the finer comparison. */
@@ -522,7 +563,7 @@ export class ImageIndex {
       const s = this.slots[slot]!;
       let bestV: Verified = { inliers: 0 }, mirrored = false;
       per.forEach((bySlot, si) => {
-        const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, this.kpGeom, s.kpStart);
+        const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, this.kpGeom.subarray(s.kpStart * 4, (s.kpStart + s.n) * 4), s.kpStart);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
       const global = globalScore(q.qthumbs, normaliseThumb(s.thumb));
