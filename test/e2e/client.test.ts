@@ -198,8 +198,11 @@ describe('Web client in Chromium', function () {
         return send(url, init);
       };
     })()`);
+    // Wait for the request itself (polling in the page would need eval, which the app's CSP forbids);
+    // the wrapper records the fields before the request leaves.
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/registry/search/image'));
     await page.getByRole('button', { name: dict.ar['photo.searchCrop'] }).click();
-    await page.waitForFunction('window.sentFields.length > 0');
+    await sent;
     const [fields] = (await page.evaluate('window.sentFields')) as Array<Record<string, string>>;
     for (const key of ['x', 'y', 'w', 'h']) {
       const value = Number(fields?.[key]);
