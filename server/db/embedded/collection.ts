@@ -6,8 +6,8 @@
 import { ObjectId, serialize, type Document } from 'bson';
 import { Query, mingoOptions } from './mingo-context.js';
 import type { Storage } from './storage.js';
-import { decodeDoc } from './storage.js';
-import { Index, planQuery, isPlainObject, type Plan } from './indexes.js';
+import { Index, isPlainObject } from './indexes.js';
+import { scan, plan, countMatches, walkSortIndex, bound, type Row, type ScanStats } from './query-exec.js';
 import { encodeValue } from './key-encoding.js';
 import { StoreError, Codes, notSupported } from './errors.js';
 import { MAX_BSON_OBJECT_SIZE } from './wire.js';
@@ -16,11 +16,7 @@ import { sortRows } from './sort.js';
 
 export { sortRows };
 
-export interface Row {
-  rid: number;
-  data: Buffer;
-  doc: Document;
-}
+export type { Row, ScanStats };
 
 export interface FindOptions {
   sort?: Document;
@@ -29,12 +25,6 @@ export interface FindOptions {
   projection?: Document;
   /** The command's `let` variables, for $expr. */
   variables?: Document;
-}
-
-export interface ScanStats {
-  plan: Plan | undefined;
-  keysExamined: number;
-  docsExamined: number;
 }
 
 export { mingoOptions };
@@ -74,7 +64,7 @@ export class Collection {
   indexes: Index[] = [];
 
   constructor(
-    private readonly storage: Storage,
+    readonly storage: Storage,
     readonly id: number,
     readonly db: string,
     public name: string,
@@ -85,103 +75,47 @@ export class Collection {
     return `${this.db}.${this.name}`;
   }
 
-  // ---- reads -------------------------------------------------------------------------------
+  // ---- reads (executed by query-exec.ts) ---------------------------------------------------
 
-  /** Documents matching `filter`, in index order when an index is used, else natural order. */
-  match(filter: Document | undefined, stats?: ScanStats, variables?: Document): Row[] {
+  /**
+   * Documents matching `filter`, in index order when an index is used, else natural order; at
+   * most `limit` of them when given. Materialised, so the caller may write while going through them.
+   */
+  match(filter: Document | undefined, stats?: ScanStats, variables?: Document, limit?: number): Row[] {
     const query = compileFilter(filter, variables);
-    const plan = filter ? planQuery(filter, this.indexes) : undefined;
-    if (stats) stats.plan = plan;
+    const p = plan(this, filter);
+    if (stats) stats.plan = p;
     const out: Row[] = [];
-    const consider = (rid: number, data: Buffer) => {
-      if (stats) stats.docsExamined++;
-      const doc = decodeDoc(data);
-      if (!query || query.test(doc)) out.push({ rid, data, doc });
-    };
-    if (!plan) {
-      for (const r of this.storage.stmt.scan.iterate(this.id) as Iterable<{ rid: number; data: Buffer }>) consider(r.rid, r.data);
-    } else {
-      const seen = new Set<number>();
-      for (const p of plan.or ?? [plan]) this.scanPlan(p, seen, consider, stats);
-    }
-    return out;
+    const want = bound(limit);
+    scan(this, p, query, (row) => out.push(row) >= want, stats);
+    return limit ? out.slice(0, limit) : out;
   }
 
-  /** Feeds the documents in a plan's key ranges to `consider`, each document once. */
-  private scanPlan(plan: Plan, seen: Set<number>, consider: (rid: number, data: Buffer) => void, stats?: ScanStats): void {
-    const s = this.storage.stmt;
-    for (const range of plan.ranges) {
-      if (plan.index === '_id') {
-        const rows = s.idRange.all(this.id, range.lo, range.hi) as Array<{ rid: number; data: Buffer }>;
-        if (stats) stats.keysExamined += rows.length;
-        for (const r of rows) {
-          if (seen.has(r.rid)) continue;
-          seen.add(r.rid);
-          consider(r.rid, r.data);
-        }
-        continue;
-      }
-      const rids = s.range.all(plan.index.id, range.lo, range.hi) as Array<{ rid: number }>;
-      if (stats) stats.keysExamined += rids.length;
-      for (const { rid } of rids) {
-        if (seen.has(rid)) continue;
-        seen.add(rid);
-        const r = s.docByRid.get(rid) as { rid: number; data: Buffer } | undefined;
-        if (r) consider(r.rid, r.data);
-      }
-    }
+  /** Matches counted up to `cap` (Infinity: all), from index keys alone when the plan is covered. */
+  countMatching(filter: Document | undefined, cap: number, stats?: ScanStats, variables?: Document): number {
+    if (!filter || Object.keys(filter).length === 0) return Math.min(cap, this.count());
+    const query = compileFilter(filter, variables);
+    const p = plan(this, filter);
+    if (stats) stats.plan = p;
+    return countMatches(this, p, query, cap, stats);
   }
 
   find(filter: Document | undefined, opts: FindOptions = {}, stats?: ScanStats): Document[] {
-    const viaSortIndex = this.findBySortIndex(filter, opts, stats);
-    if (viaSortIndex) return project(viaSortIndex, opts.projection, filter);
-    let rows = this.match(filter, stats, opts.variables);
-    if (opts.sort && Object.keys(opts.sort).length) rows = sortRows(rows, opts.sort);
-    const skip = opts.skip ?? 0;
-    const end = opts.limit ? skip + Math.abs(opts.limit) : undefined;
-    const docs = rows.slice(skip, end).map((r) => r.doc);
-    return project(docs, opts.projection, filter);
-  }
-
-  /**
-   * sort + limit without a selective filter (a listing page: newest first, 20 at a time) walks
-   * an index in sort order and stops after skip + limit matches, instead of reading and sorting
-   * the whole collection. Only for complete, non-multikey indexes whose leading fields are the
-   * sort fields in one direction (keys are stored ascending, so mixed directions cannot be served).
-   */
-  private findBySortIndex(filter: Document | undefined, opts: FindOptions, stats?: ScanStats): Document[] | undefined {
-    const sort = opts.sort;
-    const limit = Math.abs(opts.limit ?? 0);
-    if (!sort || !limit) return undefined;
-    const fields = Object.keys(sort);
-    const dirs = fields.map((f) => Number(sort[f]));
-    if (fields.length === 0 || !dirs.every((d) => d === dirs[0]) || Math.abs(dirs[0]!) !== 1) return undefined;
-    if (filter && planQuery(filter, this.indexes)) return undefined; // a selective index wins
-    const index = this.indexes.find((ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f));
-    if (!index) return undefined;
     const query = compileFilter(filter, opts.variables);
-    if (stats) stats.plan = { index, ranges: [], bounds: Object.fromEntries(fields.map((f) => [f, 'MinKey .. MaxKey'])) };
-    const want = (opts.skip ?? 0) + limit;
-    const out: Document[] = [];
-    const rows = this.storage.db
-      .prepare(
-        `SELECT d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key ${dirs[0]! > 0 ? 'ASC' : 'DESC'}`,
-      )
-      .iterate(index.id) as IterableIterator<{ data: Buffer }>;
-    for (const r of rows) {
-      if (stats) {
-        stats.keysExamined++;
-        stats.docsExamined++;
-      }
-      const doc = decodeDoc(r.data);
-      if (query && !query.test(doc)) continue;
-      out.push(doc);
-      if (out.length >= want) {
-        rows.return?.();
-        break;
-      }
-    }
-    return out.slice(opts.skip ?? 0);
+    const p = plan(this, filter);
+    const skip = opts.skip ?? 0;
+    const limit = Math.abs(opts.limit ?? 0);
+    const sorted = Boolean(opts.sort && Object.keys(opts.sort).length);
+    const viaSortIndex = walkSortIndex(this, p, query, opts.sort, limit ? skip + limit : 0, stats);
+    if (viaSortIndex) return project(viaSortIndex.slice(skip), opts.projection, filter);
+    if (stats) stats.plan = p;
+    let rows: Row[] = [];
+    // Without a sort, the first skip + limit matches are the answer: stop reading there.
+    const want = sorted ? Infinity : bound(limit && skip + limit);
+    scan(this, p, query, (row) => rows.push(row) >= want, stats);
+    if (sorted) rows = sortRows(rows, opts.sort!);
+    const docs = rows.slice(skip, limit ? skip + limit : undefined).map((r) => r.doc);
+    return project(docs, opts.projection, filter);
   }
 
   count(): number {

@@ -1,15 +1,10 @@
 /**
- * Secondary indexes: spec validation, key generation (including multikey expansion over arrays)
- * and query planning (which index answers a filter, and which key ranges to scan).
- *
- * Planning only has to return a superset of the matching documents: the caller re-checks every
- * candidate against the whole filter with mingo. What it must never do is miss a match, so any
- * predicate whose index semantics are subtle (regex, arrays as values, $ne, $exists...) is simply
- * not used for planning.
+ * Secondary indexes: spec validation and key generation (including multikey expansion over
+ * arrays). Query planning over these keys is in planner.ts.
  */
 import type { Document } from 'bson';
 import { Query } from './mingo-context.js';
-import { encodeValue, encodeKey, prefixEnd, typeBracket, T } from './key-encoding.js';
+import { encodeKey } from './key-encoding.js';
 import { StoreError, Codes, notSupported } from './errors.js';
 import { formatValue } from './format.js';
 
@@ -133,148 +128,6 @@ function collect(value: unknown, segs: string[], i: number, out: unknown[], empt
   if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, seg)) {
     collect(value[seg], segs, i + 1, out, emptyAsNull);
   } else out.push(MISSING);
-}
-
-// ---- planning ----------------------------------------------------------------------------------
-
-interface FieldPredicate {
-  eq?: unknown[]; // equality or $in values
-  lo?: unknown;
-  hi?: unknown;
-}
-
-/** Values that index lookups can answer exactly as the query operator would (as a superset). */
-function indexable(v: unknown): boolean {
-  if (v === undefined || Array.isArray(v) || v instanceof RegExp) return false;
-  const t = typeBracket(v);
-  return t !== T.regex && t !== T.minKey && t !== T.maxKey && t !== T.array;
-}
-
-function isOperatorObject(v: unknown): v is Document {
-  if (!isPlainObject(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length > 0 && keys.every((k) => k.startsWith('$'));
-}
-
-/** Collects per-field predicates that any matching document must satisfy. */
-export function collectPredicates(filter: Document, into = new Map<string, FieldPredicate>()): Map<string, FieldPredicate> {
-  for (const [field, cond] of Object.entries(filter)) {
-    if (field === '$and' && Array.isArray(cond)) {
-      for (const sub of cond) if (isPlainObject(sub)) collectPredicates(sub, into);
-      continue;
-    }
-    if (field.startsWith('$')) continue;
-    if (into.has(field)) continue;
-    const p: FieldPredicate = {};
-    if (isOperatorObject(cond)) {
-      if ('$eq' in cond && indexable(cond.$eq)) p.eq = [cond.$eq];
-      else if (Array.isArray(cond.$in) && cond.$in.every(indexable)) p.eq = cond.$in; // [] matches nothing: no ranges
-      for (const op of ['$gt', '$gte'] as const) if (op in cond && indexable(cond[op]) && cond[op] !== null) p.lo = cond[op];
-      for (const op of ['$lt', '$lte'] as const) if (op in cond && indexable(cond[op]) && cond[op] !== null) p.hi = cond[op];
-    } else if (indexable(cond) && !(isPlainObject(cond) && Object.keys(cond).some((k) => k.startsWith('$')))) {
-      p.eq = [cond];
-    }
-    if (p.eq || p.lo !== undefined || p.hi !== undefined) into.set(field, p);
-  }
-  return into;
-}
-
-export interface KeyRange {
-  lo: Buffer;
-  hi: Buffer; // exclusive
-}
-
-/** Key ranges of a single field predicate, to append after an equality prefix. */
-function rangeFor(prefix: Buffer, p: FieldPredicate, multikey: boolean): KeyRange {
-  const lo: unknown = p.lo;
-  let hi: unknown = p.hi;
-  // On a multikey index, two bounds may be satisfied by different elements of the same array,
-  // so only one of them may bound the scan.
-  if (multikey && lo !== undefined && hi !== undefined) hi = undefined;
-  if (lo !== undefined && hi !== undefined && typeBracket(lo) !== typeBracket(hi)) hi = undefined;
-  const bracket = typeBracket(lo !== undefined ? lo : hi);
-  const loKey = lo !== undefined ? Buffer.concat([prefix, encodeValue(lo)]) : Buffer.concat([prefix, Buffer.from([bracket])]);
-  const hiKey =
-    hi !== undefined ? prefixEnd(Buffer.concat([prefix, encodeValue(hi)])) : Buffer.concat([prefix, Buffer.from([bracket + 1])]);
-  return { lo: loKey, hi: hiKey };
-}
-
-export interface Plan {
-  index: Index | '_id';
-  ranges: KeyRange[];
-  /** Human-readable bounds for explain. */
-  bounds: Record<string, string>;
-  /** For a top-level $or: one plan per branch, whose union holds every match. */
-  or?: Plan[];
-}
-
-/** Picks the best index for `filter`, or undefined for a collection scan. */
-export function planQuery(filter: Document, indexes: Index[]): Plan | undefined {
-  const plan = planConjunction(filter, indexes);
-  if (plan || !Array.isArray(filter.$or) || filter.$or.length === 0) return plan;
-  // {$or: [a, b]}: usable only when every branch has an index, else some match would be missed.
-  const branches: Plan[] = [];
-  for (const branch of filter.$or) {
-    const p = isPlainObject(branch) ? planConjunction(branch, indexes) : undefined;
-    if (!p) return undefined;
-    branches.push(p);
-  }
-  return { index: branches[0]!.index, ranges: [], bounds: {}, or: branches };
-}
-
-function planConjunction(filter: Document, indexes: Index[]): Plan | undefined {
-  const preds = collectPredicates(filter);
-  if (preds.size === 0) return undefined;
-  const idPred = preds.get('_id');
-  if (idPred) {
-    const ranges = idPred.eq
-      ? idPred.eq.map((v) => {
-          const k = encodeValue(v);
-          return { lo: k, hi: prefixEnd(k) };
-        })
-      : [rangeFor(Buffer.alloc(0), idPred, false)];
-    return { index: '_id', ranges, bounds: { _id: describe(idPred) } };
-  }
-  let best: { index: Index; score: number } | undefined;
-  for (const index of indexes) {
-    if (!index.complete) continue;
-    let score = 0;
-    for (const f of index.fields) {
-      const p = preds.get(f);
-      if (!p) break;
-      if (p.eq) score += 2;
-      else {
-        score += 1;
-        break;
-      }
-    }
-    if (score === 0) continue;
-    if (index.unique) score += 0.5;
-    if (!best || score > best.score) best = { index, score };
-  }
-  if (!best) return undefined;
-  const { index } = best;
-  let prefixes: Buffer[] = [Buffer.alloc(0)];
-  const bounds: Record<string, string> = {};
-  for (const f of index.fields) {
-    const p = preds.get(f);
-    if (!p) break;
-    bounds[f] = describe(p);
-    if (p.eq) {
-      const next: Buffer[] = [];
-      for (const pre of prefixes) for (const v of p.eq) next.push(Buffer.concat([pre, encodeValue(v)]));
-      prefixes = next;
-      if (prefixes.length > 5000) return undefined; // a scan is cheaper than thousands of probes
-      continue;
-    }
-    return { index, ranges: prefixes.map((pre) => rangeFor(pre, p, index.multikey)), bounds };
-  }
-  return { index, ranges: prefixes.map((pre) => ({ lo: pre, hi: prefixEnd(pre) })), bounds };
-}
-
-function describe(p: FieldPredicate): string {
-  if (p.eq) return p.eq.map((v) => `[${formatValue(v)}, ${formatValue(v)}]`).join(', ');
-  return `${p.lo !== undefined ? formatValue(p.lo) : 'MinKey'} .. ${p.hi !== undefined ? formatValue(p.hi) : 'MaxKey'}`;
 }
 
 /** Validates a createIndexes spec, refusing index types the store cannot honour. */

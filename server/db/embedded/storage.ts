@@ -103,6 +103,11 @@ export class Storage {
     range: Database.Statement<[number, Buffer, Buffer]>;
     idRange: Database.Statement<[number, Buffer, Buffer]>;
     indexEntries: Database.Statement<[number]>;
+    rangeCount: Database.Statement<[number, Buffer, Buffer, number]>;
+    idRangeCount: Database.Statement<[number, Buffer, Buffer, number]>;
+    probe: Database.Statement<[number, Buffer, number]>;
+    walkAsc: Database.Statement<[number]>;
+    walkDesc: Database.Statement<[number]>;
   };
 
   constructor(
@@ -147,6 +152,14 @@ export class Storage {
       range: db.prepare('SELECT rid FROM ix WHERE idx = ? AND key >= ? AND key < ?'),
       idRange: db.prepare('SELECT rid, data FROM docs WHERE coll = ? AND idkey >= ? AND idkey < ? ORDER BY idkey'),
       indexEntries: db.prepare('SELECT count(*) AS n FROM ix WHERE idx = ?'),
+      // Counts stop at their LIMIT (-1: none), so a capped count costs what it counts.
+      rangeCount: db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM ix WHERE idx = ? AND key >= ? AND key < ? LIMIT ?)'),
+      idRangeCount: db.prepare(
+        'SELECT count(*) AS n FROM (SELECT 1 FROM docs WHERE coll = ? AND idkey >= ? AND idkey < ? LIMIT ?)',
+      ),
+      probe: db.prepare('SELECT 1 AS hit FROM ix WHERE idx = ? AND key = ? AND rid = ?'),
+      walkAsc: db.prepare('SELECT d.rid, d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key ASC'),
+      walkDesc: db.prepare('SELECT d.rid, d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key DESC'),
     };
     this.logger?.info?.({ file }, 'embedded store opened');
   }

@@ -11,6 +11,8 @@ import { assertSupportedFilter, type ScanStats } from '../collection.js';
 import { assertNoCollation } from '../update.js';
 import { isPlainObject } from '../indexes.js';
 import { checkHint } from './reads.js';
+import { bound } from '../query-exec.js';
+import { tuning } from '../planner.js';
 import { int, type CommandContext, type Handler } from './context.js';
 
 const STAGES = new Set([
@@ -102,12 +104,16 @@ export function runAggregate(cmd: Document, ctx: CommandContext, stats?: ScanSta
   let input: Document[] = [];
   if (onCollection && coll) {
     const first = pipeline[0];
-    if (first && isPlainObject(first.$match)) {
-      input = coll.match(first.$match, stats).map((r) => r.doc);
-      pipeline = pipeline.slice(1);
-    } else {
-      input = coll.match(undefined, stats).map((r) => r.doc);
+    const filter = first && isPlainObject(first.$match) ? first.$match : undefined;
+    if (filter) pipeline = pipeline.slice(1);
+    const { need, rest, skip, limit } = leadingBound(pipeline);
+    const counted = countStage(rest);
+    if (counted && tuning.earlyStop) {
+      // countDocuments: [$match, $skip?, $limit?, $group {_id: c, n: {$sum: 1}}] needs a number, not documents.
+      const total = Math.min(Math.max(0, coll.countMatching(filter, need, stats) - skip), limit);
+      return total > 0 ? [{ _id: counted.id, [counted.name]: total }] : [];
     }
+    input = coll.match(filter, stats, undefined, Number.isFinite(need) ? need : undefined).map((r) => r.doc);
   } else if (!onCollection && !(pipeline[0] && '$documents' in pipeline[0])) {
     throw notSupported('collection-less aggregation other than $documents');
   }
@@ -127,6 +133,39 @@ export function runAggregate(cmd: Document, ctx: CommandContext, stats?: ScanSta
     return [];
   }
   return result;
+}
+
+/**
+ * [$skip | $limit]* at the head of what follows a leading $match: how many matches they can use
+ * (Infinity when no $limit bounds them), and the skip and limit they amount to.
+ */
+function leadingBound(stages: Document[]): { need: number; rest: Document[]; skip: number; limit: number } {
+  let skip = 0;
+  let limit = Infinity;
+  let i = 0;
+  for (; i < stages.length; i++) {
+    const st = stages[i]!;
+    if ('$skip' in st && typeof st.$skip === 'number' && Number.isInteger(st.$skip) && st.$skip >= 0) {
+      skip += st.$skip;
+      limit = Math.max(0, limit - st.$skip);
+    } else if ('$limit' in st && typeof st.$limit === 'number' && Number.isInteger(st.$limit) && st.$limit > 0) {
+      limit = Math.min(limit, st.$limit);
+    } else break;
+  }
+  return { need: bound(skip + limit), rest: stages.slice(i), skip, limit };
+}
+
+/** The last stage of a countDocuments pipeline, {$group: {_id: c, n: {$sum: 1}}}, with c a number or null (the driver sends 1). */
+function countStage(rest: Document[]): { id: unknown; name: string } | undefined {
+  if (rest.length !== 1 || !isPlainObject(rest[0]!.$group)) return undefined;
+  const group = rest[0]!.$group as Document;
+  const keys = Object.keys(group);
+  if (keys.length !== 2 || keys[0] !== '_id' || !(typeof group._id === 'number' || group._id === null)) return undefined;
+  const name = keys[1]!;
+  const acc = group[name] as unknown;
+  if (name.startsWith('$') || name.includes('.') || !isPlainObject(acc) || Object.keys(acc).length !== 1 || acc.$sum !== 1)
+    return undefined;
+  return { id: group._id, name };
 }
 
 /** $out replaces the target collection's documents, keeping its indexes. */

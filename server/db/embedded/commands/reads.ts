@@ -4,6 +4,7 @@ import { Long } from 'bson';
 import { StoreError, Codes, notSupported } from '../errors.js';
 import { collectionName } from '../engine.js';
 import type { Collection, ScanStats } from '../collection.js';
+import { bound } from '../query-exec.js';
 import { pathValues, isPlainObject } from '../indexes.js';
 import { encodeValue } from '../key-encoding.js';
 import { assertNoCollation } from '../update.js';
@@ -101,7 +102,8 @@ export function runCount(cmd: Document, ctx: CommandContext, stats?: ScanStats):
   const query = optionalFilter(cmd.query, 'query');
   const skip = Math.max(0, int(cmd.skip, 0));
   const limit = Math.abs(int(cmd.limit, 0));
-  let n = query && Object.keys(query).length ? coll.match(query, stats).length : coll.count();
+  // Counting stops at skip + limit matches: the answer cannot tell more from that many.
+  let n = coll.countMatching(query, limit ? bound(skip + limit) : Infinity, stats);
   n = Math.max(0, n - skip);
   return limit ? Math.min(n, limit) : n;
 }

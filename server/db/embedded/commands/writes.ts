@@ -87,8 +87,7 @@ function updateOne(ctx: CommandContext, name: string, stmt: Document): UpdateRes
   const arrayFilters = stmt.arrayFilters as Document[] | undefined;
   const coll = ctx.engine.collection(ctx.db, name);
   checkHint(coll, stmt.hint);
-  let rows: Row[] = coll ? coll.match(q) : [];
-  if (!multi) rows = rows.slice(0, 1);
+  const rows: Row[] = coll ? coll.match(q, undefined, undefined, multi ? undefined : 1) : [];
   let nModified = 0;
   for (const row of rows) {
     const next = applyUpdate(row.doc, u, { arrayFilters, filter: q });
@@ -143,8 +142,7 @@ const del: Handler = (cmd, ctx) => {
     const coll = ctx.engine.collection(ctx.db, name);
     checkHint(coll, stmt.hint);
     if (!coll) return;
-    let rows = coll.match(optionalFilter(stmt.q, 'q') ?? {});
-    if (limit === 1) rows = rows.slice(0, 1);
+    const rows = coll.match(optionalFilter(stmt.q, 'q') ?? {}, undefined, undefined, limit === 1 ? 1 : undefined);
     for (const row of rows) coll.remove(row);
     n += rows.length;
   });
@@ -171,8 +169,9 @@ const findAndModify: Handler = (cmd, ctx) => {
   const coll = cmd.upsert ? ctx.engine.catalog.ensure(ctx.db, name) : ctx.engine.collection(ctx.db, name);
   return ctx.engine.write(coll, () => {
     checkHint(coll, cmd.hint);
-    let rows = coll ? coll.match(query) : [];
-    if (cmd.sort && isPlainObject(cmd.sort)) rows = sortRows(rows, cmd.sort);
+    const sorted = Boolean(cmd.sort && isPlainObject(cmd.sort));
+    let rows = coll ? coll.match(query, undefined, undefined, sorted ? undefined : 1) : [];
+    if (sorted) rows = sortRows(rows, cmd.sort);
     const row = rows[0];
     const shape = (d: Document | null) => (d && fields ? (project([d], fields, query)[0] ?? null) : d);
     if (remove) {
