@@ -3,16 +3,15 @@
  * logging first, then security headers, parsers, the API, the client, and last the 404 and error
  * handlers that answer everything as problem+json.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { requestLog } from './lib/request-log.js';
 import { generateOpenApiDocument } from './lib/openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './lib/problem.js';
 import { apiDocsRouter } from './lib/api-docs.js';
@@ -37,8 +36,6 @@ const projectRoot = path.basename(path.dirname(here)) === 'dist' ? path.resolve(
 /** Where `npm run build:client` puts the web client. */
 export const clientDist = path.join(projectRoot, 'dist/client');
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
   const app = express();
@@ -49,20 +46,7 @@ export function createApp(deps: AppDeps) {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
 
-  app.use(
-    pinoHttp({
-      logger,
-      // Trust a caller's request id only when it looks like one; otherwise make our own.
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  );
+  app.use(requestLog(app, logger, { quiet: ['/healthz', '/metrics'] }));
   app.use(metrics.middleware);
   app.use(
     helmet({

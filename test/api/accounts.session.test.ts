@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import express from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { API, anonymousAgent, createActor, DEFAULT_PASSWORD, uniqueEmail } from '../support/actors.js';
+import { createAuthentication } from '../../server/modules/accounts/authentication.js';
 import { createTestApp } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
 
@@ -94,6 +96,30 @@ describe('accounts: sessions and CSRF', () => {
       await recent.agent.get(`${API}/auth/me`).expect(200);
     });
 
+    it('When a visitor without a session cookie reads public pages, then no session is created, read or stored', async () => {
+      for (const path of [`${API}/reference`, `${API}/auth/me`, `${API}/no-such-page`, '/media/no-such-file']) {
+        const res = await request(app).get(path);
+        assert.equal(cookieNamed(res, 'naqsh.sid'), undefined, `${path} set ${setCookies(res).join(' | ')}`);
+      }
+      await request(app).post(`${API}/auth/logout`).expect((res) => assert.ok(res.status < 500, `logout answered ${res.status}`));
+      assert.equal(await sessions().countDocuments(), 0);
+      // Where a session does start, it still does.
+      const csrf = await request(app).get(`${API}/auth/csrf`).expect(200);
+      assert.ok(cookieNamed(csrf, 'naqsh.sid'));
+      assert.equal(await sessions().countDocuments(), 1);
+    });
+
+    it('When a request has no session cookie, then the session middleware does not run for it at all', async () => {
+      const auth = createAuthentication(config);
+      const probe = express();
+      probe.use(auth.authenticate);
+      probe.get('/probe', (req, res) => void res.json({ session: req.session !== undefined }));
+      assert.deepEqual((await request(probe).get('/probe').expect(200)).body, { session: false });
+      const signedIn = await createActor(app, 'artisan');
+      const cookie = (await signedIn.agent.get(`${API}/auth/me`)).headers['set-cookie'];
+      assert.deepEqual((await request(probe).get('/probe').set('Cookie', cookie!).expect(200)).body, { session: true });
+    });
+
     it('When sessions are stored, then they hold no password and expire through a TTL index', async () => {
       const actor = await createActor(app, 'artisan');
       const doc = await sessions().findOne({ 'session.passport.user': actor.user.id });
@@ -151,6 +177,11 @@ describe('accounts: sessions and CSRF', () => {
         .post(`${API}/auth/register`)
         .send({ email: uniqueEmail(), password: DEFAULT_PASSWORD, fullName: 'X', accountType: 'artisan' })
         .expect(403);
+      // The router matches paths case-insensitively and with a trailing slash: so does the check.
+      for (const path of ['/Auth/Login', '/auth/login/', '/AUTH/LOGIN/']) {
+        const res = await request(app).post(`${API}${path}`).send({ email: actor.email, password: actor.password });
+        assert.equal(res.status, 403, `${path}: ${res.status} ${res.text}`);
+      }
     });
 
     it('When a state-changing request carries no cookie at all, then there is nothing to forge and the answer is 401', async () => {

@@ -55,6 +55,13 @@ export function isBearerRequest(req: Request): boolean {
 
 /** Paths that start a session: a forged sign-in (login CSRF) is refused even without a cookie. */
 const SIGN_IN_PATHS = new Set(['/auth/login', '/auth/register']);
+/** The only paths where a visitor without a session cookie gets one (the CSRF token is bound to it). */
+const SESSION_START_PATHS = new Set([...SIGN_IN_PATHS, '/auth/csrf']);
+
+/** The path as the router matches it: case-insensitive, trailing slash optional. */
+function routePath(req: Request): string {
+  return req.path.toLowerCase().replace(/\/+$/, '');
+}
 
 export interface Authentication {
   /** Mount before the API (and /media): parses cookies, restores the session or checks the token. */
@@ -131,10 +138,17 @@ export function createAuthentication(config: Config): Authentication {
 
   const authenticate = express.Router();
   authenticate.use(cookieParser());
-  authenticate.use(authenticator.initialize());
-  const sessionChain = [sessions, authenticator.session(), absoluteTimeout];
+  // passport's per-request setup (req.logIn, req.isAuthenticated…) only where someone may be signed in.
+  const initialize = authenticator.initialize();
+  const bearerChain = [initialize, bearer];
+  const sessionChain = [initialize, sessions, authenticator.session(), absoluteTimeout];
   authenticate.use((req, res, next) => {
-    if (isBearerRequest(req)) return bearer(req, res, next);
+    if (isBearerRequest(req)) return runChain(bearerChain, req, res, next);
+    // Without a session cookie there is no session to read, and an anonymous request must not make
+    // one (a random id, a hash of it and a hook on the response, on every public GET): it stays
+    // anonymous (req.user and req.session undefined), except where a session is started.
+    const hasCookie = names.session in (req.cookies as Record<string, string>);
+    if (!hasCookie && !SESSION_START_PATHS.has(routePath(req))) return next();
     runChain(sessionChain, req, res, next);
   });
 
@@ -146,7 +160,7 @@ export function createAuthentication(config: Config): Authentication {
     cookieOptions: { httpOnly: true, sameSite: 'strict', secure: config.production, path: '/' },
     getCsrfTokenFromRequest: (req) => req.get('x-csrf-token'),
     skipCsrfProtection: (req) =>
-      isBearerRequest(req) || (!(names.session in (req.cookies ?? {})) && !SIGN_IN_PATHS.has(req.path)),
+      isBearerRequest(req) || (!(names.session in (req.cookies ?? {})) && !SIGN_IN_PATHS.has(routePath(req))),
   });
 
   const csrfProtection: RequestHandler = (req, res, next) => {
