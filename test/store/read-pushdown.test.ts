@@ -97,17 +97,27 @@ describe('embedded store: reads stop at what they return', function () {
     assert.equal(capped.docs, 0);
     assert.ok(capped.keys <= 50, `keysExamined ${capped.keys}`);
     // countDocuments (an aggregation) takes the same path
-    const agg = await explain({ aggregate: 'items', pipeline: [{ $match: { status: 'open' } }, { $group: { _id: 1, n: { $sum: 1 } } }], cursor: {} });
+    const agg = await explain({
+      aggregate: 'items',
+      pipeline: [{ $match: { status: 'open' } }, { $group: { _id: 1, n: { $sum: 1 } } }],
+      cursor: {},
+    });
     assert.equal(agg.docs, 0);
     assert.equal(await c.countDocuments({ status: 'open' }), 300);
     assert.equal(await c.countDocuments({ status: { $in: ['open', 'open', 'closed'] } }), 1000);
     // multikey: a document holding both tags is counted once
-    assert.equal(await c.countDocuments({ tags: { $in: ['common', 't1', 'common'] } }), await c.countDocuments({ $or: [{ tags: 'common' }, { tags: 't1' }] }));
+    assert.equal(
+      await c.countDocuments({ tags: { $in: ['common', 't1', 'common'] } }),
+      await c.countDocuments({ $or: [{ tags: 'common' }, { tags: 't1' }] }),
+    );
     const multikey = await explain({ count: 'items', query: { tags: { $in: ['rare', 't3'] } } });
     assert.equal(multikey.docs, 0);
     // compound prefix and full key
     assert.equal((await explain({ count: 'items', query: { kind: 'k1' } })).docs, 0);
-    assert.equal(await c.countDocuments({ kind: 'k1', status: 'open' }), (await c.find({ kind: 'k1' }).toArray()).filter((d) => d.status === 'open').length);
+    assert.equal(
+      await c.countDocuments({ kind: 'k1', status: 'open' }),
+      (await c.find({ kind: 'k1' }).toArray()).filter((d) => d.status === 'open').length,
+    );
     // anything else than equalities is re-checked
     assert.ok((await explain({ count: 'items', query: { status: 'open', n: { $lt: 500 } } })).docs > 0);
     assert.equal(await c.countDocuments({ status: null }), 0);
@@ -137,10 +147,13 @@ describe('embedded store: reads stop at what they return', function () {
     const got = await db.collection('items').aggregate(pipeline).toArray();
     setStoreTuning(ALL_OFF);
     assert.deepEqual(got, await db.collection('items').aggregate(pipeline).toArray());
-    assert.deepEqual(got.map((d) => d.n), [10, 11, 12, 20]);
+    assert.deepEqual(
+      got.map((d) => d.n),
+      [10, 11, 12, 20],
+    );
   });
 
-  it('When updateOne, deleteOne and findOneAndUpdate match many documents, then they change the first one (or the sort's first)', async () => {
+  it('When updateOne, deleteOne and findOneAndUpdate match many documents, then they change the first match (or the first in sort order)', async () => {
     const c = db.collection('scratch');
     await c.insertMany(Array.from({ length: 50 }, (_, i) => ({ i, g: 1 })));
     assert.equal((await c.updateOne({ g: 1 }, { $set: { seen: true } })).modifiedCount, 1);
