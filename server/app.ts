@@ -11,6 +11,7 @@ import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { createReadiness, type ReadinessOptions } from './lib/readiness.js';
 import { requestLog } from './lib/request-log.js';
 import { generateOpenApiDocument } from './lib/openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './lib/problem.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   logger: Logger;
   /** Resolves when the database answers a ping; rejects otherwise. */
   pingDatabase: () => Promise<void>;
+  /** Timings of GET /readyz (tests shorten them). */
+  readiness?: ReadinessOptions;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -79,14 +82,15 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const readiness = createReadiness(deps.pingDatabase, deps.readiness);
   app.get('/readyz', async (req, res) => {
-    try {
-      await withTimeout(deps.pingDatabase(), 2000);
+    const state = await readiness();
+    if (state.ready) {
       res.json({ status: 'ready' });
-    } catch (err) {
-      req.log.warn({ err }, 'readiness check failed');
-      sendProblem(res, { status: 503, code: 'database_unreachable', detail: 'The database is not reachable.' });
+      return;
     }
+    req.log.warn({ reason: state.reason }, 'readiness check failed');
+    sendProblem(res, { status: 503, code: 'database_unreachable', detail: 'The database is not reachable.' });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -133,20 +137,4 @@ export function createApp(deps: AppDeps) {
 /** Vite fingerprints files under /assets: they never change, so browsers may keep them for a year. */
 function cacheHashedAssets(res: Response, filePath: string) {
   if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
