@@ -192,22 +192,32 @@ function queryThumbs(f: DecodedFeatures): Float32Array[] {
   return out;
 }
 
-// Global retrieval: 96-bit sign-of-random-projection codes of the normalised thumbnail (an LSH
-// for the correlation), 8 tables of 12 bits, probed with the exact key and its 1-bit neighbours.
-const GBITS = 96, GTABLES = 8, GKEY = 12;
+// Global retrieval: 96-bit sign-of-random-projection codes of the normalised thumbnail pooled
+// to 8x8 (an LSH for the correlation, which low frequencies dominate), 8 tables of 12 bits,
+// probed with the exact key and its 1-bit neighbours.
+const GBITS = 96, GTABLES = 8, GKEY = 12, PSIDE = THUMB / 2, PDIM = PSIDE * PSIDE * 3;
 const PROJ: Float32Array = (() => {
   let s = 0x2545f491 >>> 0;
   const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return (s + 0.5) / 4294967296; };
-  const n = THUMB * THUMB * 3, p = new Float32Array(GBITS * n);
+  const p = new Float32Array(GBITS * PDIM);
   for (let i = 0; i < p.length; i++) p[i] = Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
   return p;
 })();
-function globalCode(t: Float32Array): Uint32Array {
-  const n = THUMB * THUMB * 3, out = new Uint32Array(GBITS / 32);
+/** 2x2 average pooling of a normalised 16x16x3 thumbnail (x2 so the norm stays ~1). */
+function pool(t: Float32Array): Float32Array {
+  const out = new Float32Array(PDIM);
+  for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+    const o = ((y >> 1) * PSIDE + (x >> 1)) * 3, i = (y * THUMB + x) * 3;
+    out[o]! += t[i]! * 0.5; out[o + 1]! += t[i + 1]! * 0.5; out[o + 2]! += t[i + 2]! * 0.5;
+  }
+  return out;
+}
+function globalCode(p: Float32Array): Uint32Array {
+  const out = new Uint32Array(GBITS / 32);
   for (let b = 0; b < GBITS; b++) {
     let s = 0;
-    const o = b * n;
-    for (let i = 0; i < n; i++) s += PROJ[o + i]! * t[i]!;
+    const o = b * PDIM;
+    for (let i = 0; i < PDIM; i++) s += PROJ[o + i]! * p[i]!;
     if (s > 0) out[b >> 5]! |= 1 << (b & 31);
   }
   return out;
@@ -219,9 +229,26 @@ function gkey(code: Uint32Array, t: number): number {
   return k;
 }
 
-function globalScore(q: Float32Array[], stored: Float32Array): number {
+const GLOBAL_EXACT = 4;
+/** Best correlation over the query variants: ranked on the pooled thumbnails, exact on the best few. */
+function globalScore(q: PreparedQuery, stored: Float32Array): number {
+  const sp = pool(stored), n = q.pooled.length, approx = new Float32Array(n);
+  for (let v = 0; v < n; v++) {
+    const t = q.pooled[v]!;
+    let s = 0;
+    for (let i = 0; i < PDIM; i++) s += t[i]! * sp[i]!;
+    approx[v] = s;
+  }
+  const order: number[] = [];
+  for (let v = 0; v < n; v++) {
+    if (order.length === GLOBAL_EXACT && approx[v]! <= approx[order[GLOBAL_EXACT - 1]!]!) continue;
+    let i = Math.min(order.length, GLOBAL_EXACT - 1);
+    while (i > 0 && approx[order[i - 1]!]! < approx[v]!) { order[i] = order[i - 1]!; i--; }
+    order[i] = v;
+  }
   let best = -1;
-  for (const t of q) {
+  for (const v of order) {
+    const t = q.qthumbs[v]!;
     let s = 0;
     for (let i = 0; i < t.length; i++) s += t[i]! * stored[i]!;
     if (s > best) best = s;
@@ -250,47 +277,101 @@ function keyOf(desc: Uint32Array, o: number, t: number): number {
 
 interface Match { q: number; k: number; d: number }
 
-const SCALE_TRIES = [1, 1.19, 0.84, 1.41, 0.71];
+// Hough clustering of the one-match similarity hypotheses: angle bins of 30°, scale bins of one
+// level (log2 / 2), and where the stored image's centre lands in bins of a quarter of its size.
+// Each match votes for the 2 nearest bins per dimension (16 bins), in a reused open-addressing
+// table, so the hypotheses cost O(matches) instead of O(matches²).
+const HB = 1 << 15; // > 2 x 16 votes x 600 matches
+const hKeys = new Int32Array(HB), hCounts = new Float32Array(HB), hStamp = new Uint32Array(HB), hUsed = new Int32Array(HB);
+let hGen = 0, hN = 0;
+const A_BINS = 12, A_W = (2 * Math.PI) / A_BINS;
+const HOUGH_TOP = 4;
+
+function houghAdd(key: number, w: number): void {
+  let i = (Math.imul(key, 0x9e3779b1) >>> 19) & (HB - 1);
+  for (;;) {
+    if (hStamp[i] !== hGen) { hStamp[i] = hGen; hKeys[i] = key; hCounts[i] = w; hUsed[hN++] = i; return; }
+    if (hKeys[i] === key) { hCounts[i]! += w; return; }
+    i = (i + 1) & (HB - 1);
+  }
+}
 
 interface Verified { inliers: number; region?: { x0: number; y0: number; x1: number; y1: number } }
 
-function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number): Verified {
+function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number, kw: number, kh: number): Verified {
   matches.sort((a, b) => a.d - b.d);
   if (matches.length > 600) matches.length = 600;
   const M = matches.length;
   if (M < 3) return { inliers: Math.min(M, 1) };
-  // hypotheses: spread over the matches (the closest codes are often repeated structures)
-  const H = Math.min(M, 100), stride = M / H;
+  const cx = kw / 2, cy = kh / 2, span = Math.max(kw, kh);
+  // per match: angle, log2 scale, predicted centre (query pixels), continuous bin coordinates
+  const par = new Float32Array(M * 4), bin = new Float32Array(M * 4);
+  hGen++; hN = 0;
+  for (let j = 0; j < M; j++) {
+    const m = matches[j]!, qi = m.q * 4, ki = (m.k - kOff) * 4;
+    let phi = (qg[qi + 3]! - kg[ki + 3]!) % (2 * Math.PI);
+    if (phi < 0) phi += 2 * Math.PI;
+    const ls = Math.log2(qg[qi + 2]! / kg[ki + 2]!), sig = 2 ** ls, c = Math.cos(phi) * sig, s = Math.sin(phi) * sig;
+    const px = qg[qi]! + c * (cx - kg[ki]!) - s * (cy - kg[ki + 1]!), py = qg[qi + 1]! + s * (cx - kg[ki]!) + c * (cy - kg[ki + 1]!);
+    par[4 * j] = phi; par[4 * j + 1] = ls; par[4 * j + 2] = px; par[4 * j + 3] = py;
+    const pw = 0.25 * sig * span;
+    const fa = phi / A_W - 0.5, fs = ls * 2 - 0.5, fx = px / pw - 0.5, fy = py / pw - 0.5;
+    bin[4 * j] = fa; bin[4 * j + 1] = fs; bin[4 * j + 2] = fx; bin[4 * j + 3] = fy;
+    const a0 = Math.floor(fa), s0 = Math.floor(fs), x0 = Math.floor(fx), y0 = Math.floor(fy);
+    const w = 1 - m.d / (MATCH_DIST + 8);
+    for (let da = 0; da < 2; da++) for (let ds = 0; ds < 2; ds++) for (let dx = 0; dx < 2; dx++) for (let dy = 0; dy < 2; dy++) {
+      const a = (a0 + da + A_BINS) % A_BINS;
+      houghAdd((((a * 64 + ((s0 + ds + 32) & 63)) * 1024 + ((x0 + dx + 512) & 1023)) * 1024 + ((y0 + dy + 512) & 1023)) | 0, w);
+    }
+  }
+  // the best bins (distinct keys), strongest first
+  const top: { key: number; n: number }[] = [];
+  for (let u = 0; u < hN; u++) {
+    const i = hUsed[u]!;
+    if (hCounts[i]! < 2.5) continue;
+    const n = hCounts[i]!;
+    if (top.length < HOUGH_TOP || n > top[top.length - 1]!.n) {
+      top.push({ key: hKeys[i]!, n });
+      top.sort((a, b) => b.n - a.n);
+      if (top.length > HOUGH_TOP) top.length = HOUGH_TOP;
+    }
+  }
   let best = 0, bestSet: number[] = [];
-  let maxQ = 0, maxK = 0;
-  for (const m of matches) { if (m.q > maxQ) maxQ = m.q; if (m.k - kOff > maxK) maxK = m.k - kOff; }
-  const usedQ = new Uint32Array(maxQ + 1), usedK = new Uint32Array(maxK + 1);
-  let stamp = 0;
-  for (let h = 0; h < H * SCALE_TRIES.length; h++) {
-    const m = matches[Math.floor((h % H) * stride)]!, qi = m.q * 4, ki = (m.k - kOff) * 4;
-    // the levels give the scale only to within half a level step (the images are worked on at
-    // different sizes), so each match proposes a few scales
-    const sig0 = qg[qi + 2]! / kg[ki + 2]!, sig = sig0 * SCALE_TRIES[Math.floor(h / H)]!, phi = qg[qi + 3]! - kg[ki + 3]!;
+  const usedQ = new Set<number>(), usedK = new Set<number>();
+  for (const { key } of top) {
+    const yb = key & 1023, xb = (key >>> 10) & 1023, sb = (key >>> 20) & 63, ab = Math.floor(key / (1 << 26));
+    // members: matches whose 2x2x2x2 neighbourhood contains the bin; the hypothesis is their median
+    const angs: number[] = [], lss: number[] = [], pxs: number[] = [], pys: number[] = [];
+    let ref = -1;
+    for (let j = 0; j < M; j++) {
+      const a0 = Math.floor(bin[4 * j]!), s0 = Math.floor(bin[4 * j + 1]!) + 32, x0 = Math.floor(bin[4 * j + 2]!) + 512, y0 = Math.floor(bin[4 * j + 3]!) + 512;
+      const da = (ab - a0 + A_BINS) % A_BINS;
+      if (da > 1 || ((sb - s0) & 63) > 1 || ((xb - x0) & 1023) > 1 || ((yb - y0) & 1023) > 1) continue;
+      if (ref < 0) ref = j;
+      let a = par[4 * j]! - par[4 * ref]!;
+      if (a > Math.PI) a -= 2 * Math.PI; else if (a < -Math.PI) a += 2 * Math.PI;
+      angs.push(a); lss.push(par[4 * j + 1]!); pxs.push(par[4 * j + 2]!); pys.push(par[4 * j + 3]!);
+    }
+    if (angs.length < 2) continue;
+    const med = (xs: number[]) => { xs.sort((a, b) => a - b); return xs[xs.length >> 1]!; };
+    const phi = par[4 * ref]! + med(angs), ls = med(lss), sig = 2 ** ls, pcx = med(pxs), pcy = med(pys);
     const c = Math.cos(phi) * sig, s = Math.sin(phi) * sig;
-    const tx = qg[qi]! - (c * kg[ki]! - s * kg[ki + 1]!), ty = qg[qi + 1]! - (s * kg[ki]! + c * kg[ki + 1]!);
-    const ls = Math.log2(sig0);
-    stamp++;
+    const tx = pcx - (c * cx - s * cy), ty = pcy - (s * cx + c * cy);
+    usedQ.clear(); usedK.clear();
     const set: number[] = [];
     for (let j = 0; j < M; j++) {
       const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
-      if (usedQ[mj.q] === stamp || usedK[mj.k - kOff] === stamp) continue;
-      const sq = qg[qj + 2]!;
-      if (Math.abs(Math.log2(sq / kg[kj + 2]!) - ls) > 0.8) continue;
-      let da = Math.abs(qg[qj + 3]! - kg[kj + 3]! - phi) % (2 * Math.PI);
+      if (usedQ.has(mj.q) || usedK.has(mj.k)) continue;
+      if (Math.abs(par[4 * j + 1]! - ls) > 0.8) continue;
+      let da = Math.abs(par[4 * j]! - phi) % (2 * Math.PI);
       if (da > Math.PI) da = 2 * Math.PI - da;
       if (da > 0.6) continue;
       const px = c * kg[kj]! - s * kg[kj + 1]! + tx, py = s * kg[kj]! + c * kg[kj + 1]! + ty;
-      // tolerance: the corner's size plus 10% of the distance to the hypothesis' point (scale
-      // steps, perspective); the affine refinement below tightens it
+      // tolerance: the corner's size plus a share of the distance from the centre (perspective)
       const ex = px - qg[qj]!, ey = py - qg[qj + 1]!;
-      const tol = 0.5 * PATCH_R * sq + 0.1 * Math.hypot(qg[qj]! - qg[qi]!, qg[qj + 1]! - qg[qi + 1]!);
+      const tol = 0.5 * PATCH_R * qg[qj + 2]! + 0.1 * sig * Math.hypot(kg[kj]! - cx, kg[kj + 1]! - cy);
       if (ex * ex + ey * ey > tol * tol) continue;
-      usedQ[mj.q] = stamp; usedK[mj.k - kOff] = stamp;
+      usedQ.add(mj.q); usedK.add(mj.k);
       set.push(j);
     }
     if (set.length > best) { best = set.length; bestSet = set; }
@@ -410,7 +491,7 @@ export class ImageIndex {
     this.nKp += f.n;
     this.slots.push({ id, alive: true, kpStart: start, n: f.n, w: f.w, h: f.h, thumb: f.thumb });
     // global code
-    const code = globalCode(normaliseThumb(f.thumb));
+    const code = globalCode(pool(normaliseThumb(f.thumb)));
     if ((slot + 1) * 3 > this.gcodes.length) { const g = new Uint32Array(this.gcodes.length * 2); g.set(this.gcodes); this.gcodes = g; this.gnexts = this.gnexts.map((nx) => { const a = new Int32Array(g.length / 3); a.set(nx); return a; }); }
     this.gcodes.set(code, slot * 3);
     for (let t = 0; t < GTABLES; t++) {
@@ -497,7 +578,7 @@ export class ImageIndex {
     const T2 = performance.now();
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
     const gbest = new Map<number, number>();
-    for (const t of q.qthumbs) {
+    for (const t of q.pooled) {
       const code = globalCode(t);
       for (let tb = 0; tb < GTABLES; tb++) {
         const key = gkey(code, tb), heads = this.gheads[tb]!, nx = this.gnexts[tb]!;
@@ -563,10 +644,10 @@ export class ImageIndex {
       const s = this.slots[slot]!;
       let bestV: Verified = { inliers: 0 }, mirrored = false;
       per.forEach((bySlot, si) => {
-        const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, this.kpGeom.subarray(s.kpStart * 4, (s.kpStart + s.n) * 4), s.kpStart);
+        const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, this.kpGeom.subarray(s.kpStart * 4, (s.kpStart + s.n) * 4), s.kpStart, s.w, s.h);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
-      const global = globalScore(q.qthumbs, normaliseThumb(s.thumb));
+      const global = globalScore(q, normaliseThumb(s.thumb));
       const r = bestV.region;
       out.push({
         id: s.id, similarity: combineScore(bestV.inliers, global), inliers: bestV.inliers, global, mirrored,
@@ -602,7 +683,7 @@ export class ImageIndex {
   }
 }
 
-interface PreparedQuery extends DecodedFeatures { qthumbs: Float32Array[]; mgeom?: Float32Array }
+interface PreparedQuery extends DecodedFeatures { qthumbs: Float32Array[]; pooled: Float32Array[]; mgeom?: Float32Array }
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
   const f = 'k' in features ? decodeFeatures(features) : features;
@@ -615,7 +696,7 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
       mgeom[4 * i + 3] = Math.PI - f.geom[4 * i + 3]!;
     }
   }
-  return { ...f, qthumbs, ...(mgeom ? { mgeom } : {}) };
+  return { ...f, qthumbs, pooled: qthumbs.map(pool), ...(mgeom ? { mgeom } : {}) };
 }
 
 /**
