@@ -10,6 +10,7 @@ import { connectDatabase } from './db/connect.js';
 import { createLogger } from './lib/logger.js';
 import { ensureFirstAdmin } from './modules/accounts/accounts.service.js';
 import { startLifecycleScheduler } from './modules/lifecycle/lifecycle.wiring.js';
+import { startMediaSweep } from './modules/media/orphan-sweep.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -37,6 +38,8 @@ async function main() {
   });
   logger.info({ url: `http://${config.host}:${config.port}` }, `Naqsh listening on http://${config.host}:${config.port}`);
   const scheduler = startLifecycleScheduler({ config, logger });
+  // Files left without a record by a crash between the two writes (see media/orphan-sweep.ts).
+  const mediaSweep = startMediaSweep({ config, logger });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -53,6 +56,7 @@ async function main() {
     await closed;
     clearTimeout(timer);
     await scheduler.stop();
+    await mediaSweep.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);

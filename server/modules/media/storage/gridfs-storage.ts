@@ -4,20 +4,26 @@
  * database is connected.
  */
 import type { Readable } from 'node:stream';
-import { GridFSBucket, type Db } from 'mongodb';
+import { GridFSBucket, type Db, type ObjectId } from 'mongodb';
 import mongoose from 'mongoose';
-import { assertKey, type MediaStorage } from './media-storage.js';
+import { assertKey, type MediaStorage, type StoredEntry } from './media-storage.js';
 
 export const GRIDFS_BUCKET = 'media';
 
 export function createGridFsStorage(getDb: () => Db = () => mongoose.connection.db as unknown as Db): MediaStorage {
   const bucket = () => new GridFSBucket(getDb(), { bucketName: GRIDFS_BUCKET });
   const filesOf = async (key: string) => bucket().find({ filename: key }).toArray();
+  const files = () => getDb().collection(`${GRIDFS_BUCKET}.files`);
+  const chunks = () => getDb().collection(`${GRIDFS_BUCKET}.chunks`);
 
   return {
     async put(key, data, contentType) {
       assertKey(key);
-      if ((await filesOf(key)).length > 0) return { created: false };
+      if ((await filesOf(key)).length > 0) {
+        // The bytes are about to be referenced again: make them recent for the orphan sweep.
+        await files().updateMany({ filename: key }, { $set: { 'metadata.touchedAt': new Date() } });
+        return { created: false };
+      }
       await new Promise<void>((resolve, reject) => {
         const upload = bucket().openUploadStream(key, { metadata: { contentType } });
         upload.once('error', reject);
@@ -49,6 +55,30 @@ export function createGridFsStorage(getDb: () => Db = () => mongoose.connection.
     },
     async list() {
       return (await bucket().find({}).toArray()).map((f) => f.filename);
+    },
+    async entries(): Promise<StoredEntry[]> {
+      const found = await files()
+        .find({}, { projection: { filename: 1, uploadDate: 1, 'metadata.touchedAt': 1 } })
+        .toArray();
+      return found.map((f) => {
+        const uploaded = f.uploadDate as Date;
+        const touched = (f.metadata as { touchedAt?: Date } | undefined)?.touchedAt;
+        return { key: f.filename as string, storedAt: touched && touched > uploaded ? touched : uploaded };
+      });
+    },
+    async removeIncomplete(before) {
+      // An upload writes its chunks first and its files document last: chunks without one, from
+      // an upload that started (its id is an ObjectId, so it carries the time) before `before`,
+      // were left by a crash.
+      const complete = new Set((await files().find({}, { projection: { _id: 1 } }).toArray()).map((f) => String(f._id)));
+      // Duck-typed: the driver's ObjectId class may come from another copy of bson than ours.
+      const isObjectId = (id: unknown): id is ObjectId => (id as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
+      const stale = ((await chunks().distinct('files_id')) as unknown[]).filter(
+        (id): id is ObjectId => isObjectId(id) && !complete.has(String(id)) && id.getTimestamp() < before,
+      );
+      if (stale.length === 0) return 0;
+      await chunks().deleteMany({ files_id: { $in: stale } });
+      return stale.length;
     },
   };
 }

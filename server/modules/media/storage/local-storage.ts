@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { assertKey, type MediaStorage } from './media-storage.js';
+import { assertKey, type MediaStorage, type StoredEntry } from './media-storage.js';
 
 export function createLocalStorage(root: string): MediaStorage {
   const tmpDir = path.join(root, '.tmp');
@@ -34,10 +34,28 @@ export function createLocalStorage(root: string): MediaStorage {
       .then(() => true)
       .catch(() => false);
 
+  async function entries(): Promise<StoredEntry[]> {
+    const out: StoredEntry[] = [];
+    const dirs = await fsp.readdir(root).catch(() => [] as string[]);
+    for (const dir of dirs) {
+      if (!/^[a-f0-9]{2}$/.test(dir)) continue;
+      for (const name of await fsp.readdir(path.join(root, dir))) {
+        const stat = await fsp.stat(path.join(root, dir, name)).catch(() => undefined);
+        if (stat) out.push({ key: name, storedAt: stat.mtime });
+      }
+    }
+    return out;
+  }
+
   return {
     async put(key, data) {
       const target = pathOf(key);
-      if (await exists(key)) return { created: false };
+      if (await exists(key)) {
+        // The bytes are about to be referenced again: make them recent for the orphan sweep.
+        const now = new Date();
+        await fsp.utimes(target, now, now).catch(() => undefined);
+        return { created: false };
+      }
       await prepare();
       await fsp.mkdir(path.dirname(target), { recursive: true });
       const tmp = path.join(tmpDir, `${key}.${randomBytes(6).toString('hex')}`);
@@ -60,13 +78,20 @@ export function createLocalStorage(root: string): MediaStorage {
       await fsp.rm(pathOf(key), { force: true });
     },
     async list() {
-      const keys: string[] = [];
-      const dirs = await fsp.readdir(root).catch(() => [] as string[]);
-      for (const dir of dirs) {
-        if (!/^[a-f0-9]{2}$/.test(dir)) continue;
-        for (const name of await fsp.readdir(path.join(root, dir))) keys.push(name);
+      return (await entries()).map((e) => e.key);
+    },
+    entries,
+    async removeIncomplete(before) {
+      let removed = 0;
+      for (const name of await fsp.readdir(tmpDir).catch(() => [] as string[])) {
+        const file = path.join(tmpDir, name);
+        const stat = await fsp.stat(file).catch(() => undefined);
+        if (stat && stat.mtime < before) {
+          await fsp.rm(file, { force: true });
+          removed++;
+        }
       }
-      return keys;
+      return removed;
     },
   };
 }

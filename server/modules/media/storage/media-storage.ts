@@ -14,6 +14,18 @@ export interface MediaStorage {
   delete(key: string): Promise<void>;
   /** Every key stored (for tests and maintenance). */
   list(): Promise<string[]>;
+  /**
+   * Every key with the time it was last stored: put() of bytes already there moves that time
+   * forward, so a file that a new upload is about to reference never looks old to the sweep.
+   */
+  entries(): Promise<StoredEntry[]>;
+  /** Removes leftovers of writes interrupted before `before` (never a complete object); returns how many. */
+  removeIncomplete(before: Date): Promise<number>;
+}
+
+export interface StoredEntry {
+  key: string;
+  storedAt: Date;
 }
 
 const KEY = /^[a-f0-9]{64}\.(jpg|png|webp|pdf)$/;
