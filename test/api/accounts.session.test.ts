@@ -9,6 +9,7 @@ import { resetDatabase } from '../support/db.js';
 
 const setCookies = (res: request.Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
 const cookieNamed = (res: request.Response, name: string) => setCookies(res).find((c) => c.startsWith(`${name}=`));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sessions = () => mongoose.connection.db!.collection<{ _id: string; session: Record<string, unknown>; expires: Date }>('sessions');
 
 describe('accounts: sessions and CSRF', () => {
@@ -118,6 +119,26 @@ describe('accounts: sessions and CSRF', () => {
       const signedIn = await createActor(app, 'artisan');
       const cookie = (await signedIn.agent.get(`${API}/auth/me`)).headers['set-cookie'];
       assert.deepEqual((await request(probe).get('/probe').set('Cookie', cookie!).expect(200)).body, { session: true });
+    });
+
+    it('When a user signs in, uses the session and signs out, then the stored session follows (connect-mongo save, touch, destroy)', async () => {
+      const actor = await createActor(app, 'artisan');
+      const agent = request.agent(app);
+      const csrf = await agent.get(`${API}/auth/csrf`).expect(200);
+      const login = await agent.post(`${API}/auth/login`).set('X-CSRF-Token', csrf.body.csrfToken).send({ email: actor.email, password: actor.password }).expect(200);
+      const sid = decodeURIComponent(cookieNamed(login, 'naqsh.sid')!.split(';')[0]!.split('=')[1]!).slice(2).split('.')[0]!;
+      // Sign-in saves the new session twice (passport, then the end of the request with loginAt):
+      // the second is an upsert of an existing document with its unchanged _id in $set.
+      const signedIn = await sessions().findOne({ _id: sid });
+      assert.equal((signedIn?.session.passport as { user?: string } | undefined)?.user, actor.user.id);
+      assert.equal(typeof signedIn?.session.loginAt, 'number');
+      await sleep(30);
+      await agent.get(`${API}/auth/me`).expect(200);
+      const touched = await sessions().findOne({ _id: sid });
+      assert.ok(touched!.expires > signedIn!.expires, 'an authenticated request moves the expiry (touch)');
+      await agent.post(`${API}/auth/logout`).set('X-CSRF-Token', login.body.csrfToken).expect(204);
+      assert.equal(await sessions().countDocuments({ _id: sid }), 0);
+      await agent.get(`${API}/auth/me`).expect(401);
     });
 
     it('When sessions are stored, then they hold no password and expire through a TTL index', async () => {

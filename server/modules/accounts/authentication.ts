@@ -234,8 +234,11 @@ function createSessionStore(config: Config): MongoStore {
 /**
  * TEMPORARY workaround, to remove once the embedded store accepts it: connect-mongo saves with
  * updateOne({_id: sid}, {$set: {_id: sid, ...}}, {upsert: true}). MongoDB allows setting _id to
- * its unchanged value; the embedded store (through mingo's update) refuses it. Dropping the
- * unchanged _id from $set means the same thing to MongoDB.
+ * its unchanged value; the embedded store refuses it (checked 2026-11-29 at cc5d77f: its
+ * applyUpdate hands $set to mingo's updater, which throws "would modify the immutable field
+ * '_id'" for any _id in $set, even on the insert of an upsert). Dropping the unchanged _id from
+ * $set means the same thing to MongoDB. The tests in test/api/accounts.session.test.ts
+ * ("…the stored session follows…") prove save, touch and destroy with or without it.
  */
 function withoutUnchangedIdInSet(store: MongoStore): MongoStore {
   const s = store as unknown as { collectionP: Promise<Collection> };
