@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { normalizeText, prefixesOf, tokenize } from '../../server/modules/search/text/normalize.js';
+import { TextIndex, type IndexedEntry } from '../../server/modules/search/text/text-index.js';
 import { buildSearchIndex, queryTokens, scoreTerms } from '../../server/modules/search/text/text-rank.js';
 
 const fixturePath = path.resolve(import.meta.dirname, '../../../shared/fixtures/text-search.json');
@@ -59,21 +60,29 @@ describe('text ranking on the shared multilingual cases (fixtures/text-search.js
     ...buildSearchIndex({ title: r.title, description: r.description, labels: [r.region.replace(/-/g, ' ')] }),
   }));
 
+  const index = new TextIndex();
+  for (const r of indexed) index.upsert({ id: r.id, status: 'registered', craft: 'x', region: 'x', protectionType: 'x', titles: [] }, r.searchTerms);
+
   for (const query of fixture.queries) {
     it(`When searching "${query.q}" (${query.why}), then the expected records are in the first 10`, () => {
-      const tokens = queryTokens(query.q);
-      // Retrieval through the prefix index, as the database query does it.
-      const candidates = indexed.filter((r) => tokens.some((t) => r.searchPrefixes.includes(t)));
-      const ranked = candidates
-        .map((r) => ({ id: r.id, ...scoreTerms(tokens, r.searchTerms) }))
-        .filter((r) => r.score > 0)
-        .sort((a, b) => b.score - a.score)
-        .slice(0, 10)
-        .map((r) => r.id);
+      const ranked = index.search({ tokens: queryTokens(query.q), accept: () => true, offset: 0, limit: 10 }).hits.map((h) => h.entry.id);
       for (const id of query.expect) assert.ok(ranked.includes(id), `${id} missing from ${ranked.join(', ')}`);
       for (const id of query.exclude ?? []) assert.ok(!ranked.includes(id), `${id} should not be in ${ranked.join(', ')}`);
     });
   }
+
+  it('When the index answers a query, then its scores are those of scoreTerms over every record, in the same order', () => {
+    for (const query of [...fixture.queries.map((q) => q.q), 'ta', 'f', 'tapis fes', 'زربيه صوف', 'zz qq']) {
+      const tokens = queryTokens(query);
+      const scored = indexed.map((r) => ({ id: r.id, ...scoreTerms(tokens, r.searchTerms) })).filter((r) => r.matched > 0);
+      const complete = scored.filter((r) => r.matched === tokens.length);
+      const expected = (complete.length ? complete : scored).map((r) => ({ id: r.id, score: Math.round(r.score * 100) / 100 }));
+      expected.sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1));
+      const got = index.search({ tokens, accept: () => true, offset: 0, limit: 1000 });
+      assert.deepEqual(got.hits.map((h) => ({ id: h.entry.id, score: h.score })), expected, query);
+      assert.equal(got.total, expected.length);
+    }
+  });
 
   it('When a word is in the title of one record and the description of another, then the title ranks first', () => {
     const title = buildSearchIndex({ title: { fr: 'Cuir de Fès' } });
@@ -89,5 +98,65 @@ describe('text ranking on the shared multilingual cases (fixtures/text-search.js
     const tokens = queryTokens('tiznit argent');
     assert.ok(scoreTerms(tokens, both.searchTerms).score > scoreTerms(tokens, partial.searchTerms).score);
     assert.equal(scoreTerms(tokens, one.searchTerms).matched, 2);
+  });
+});
+
+describe('the in-memory text index (search/text/text-index.ts)', () => {
+  const entry = (id: string, extra: Partial<IndexedEntry> = {}): IndexedEntry => ({ id, status: 'registered', craft: 'carpet', region: 'fes-meknes', protectionType: 'collective_mark', titles: [], ...extra });
+  const terms = (title: string, description = '') => buildSearchIndex({ title: { fr: title }, description: { fr: description } }).searchTerms;
+  const ids = (index: TextIndex, q: string, accept: (e: IndexedEntry) => boolean = () => true) =>
+    index.search({ tokens: queryTokens(q), accept, offset: 0, limit: 100 }).hits.map((h) => h.entry.id);
+
+  it('When a word begins a longer word, then the longer word is found, below the exact word', () => {
+    const index = new TextIndex();
+    index.upsert(entry('a1'), terms('Babouches de Fès'));
+    index.upsert(entry('a2'), terms('Babouche brodée'));
+    index.upsert(entry('a3'), terms('Tapis'));
+    assert.deepEqual(ids(index, 'babouche'), ['a2', 'a1']);
+    assert.deepEqual(ids(index, 'bab'), ['a2', 'a1']);
+    // One letter matches whole words only, as a prefix of everything would say nothing.
+    assert.deepEqual(ids(index, 't'), []);
+  });
+
+  it('When an entry is updated or removed, then only its latest words find it, and totals follow', () => {
+    const index = new TextIndex();
+    index.upsert(entry('b1'), terms('Zellige de Fès'));
+    index.upsert(entry('b2'), terms('Zellige de Tétouan'));
+    index.upsert(entry('b1'), terms('Poterie de Safi'));
+    assert.deepEqual(ids(index, 'zellige'), ['b2']);
+    assert.deepEqual(ids(index, 'poterie'), ['b1']);
+    index.remove('b2');
+    assert.deepEqual(ids(index, 'zellige'), []);
+    assert.equal(index.size, 1);
+  });
+
+  it('When many entries are replaced, then the index compacts and still answers the same', () => {
+    const index = new TextIndex();
+    for (let round = 0; round < 3; round++) for (let i = 0; i < 6000; i++) index.upsert(entry(`c${String(i).padStart(5, '0')}`), terms(i % 2 ? 'tapis rouge' : 'tapis bleu', `round${round}`));
+    assert.equal(index.size, 6000);
+    const result = index.search({ tokens: queryTokens('tapis rouge'), accept: () => true, offset: 0, limit: 5 });
+    assert.equal(result.total, 3000);
+    assert.equal(index.search({ tokens: queryTokens('round2'), accept: () => true, offset: 0, limit: 1 }).total, 6000);
+    assert.equal(index.search({ tokens: queryTokens('round0'), accept: () => true, offset: 0, limit: 1 }).total, 0);
+  });
+
+  it('When the filter refuses entries, then they are neither returned nor counted, and pages walk the rest newest first', () => {
+    const index = new TextIndex();
+    index.upsert(entry('d1', { status: 'submitted' }), terms('Tapis'));
+    index.upsert(entry('d2'), terms('Tapis'));
+    index.upsert(entry('d3', { craft: 'pottery' }), terms('Tapis'));
+    const accept = (e: IndexedEntry) => e.status === 'registered';
+    assert.deepEqual(ids(index, 'tapis', accept), ['d3', 'd2']);
+    const listing = index.search({ tokens: [], accept, offset: 1, limit: 1 });
+    assert.deepEqual([listing.hits.map((h) => h.entry.id), listing.total, listing.more], [['d2'], 2, false]);
+  });
+
+  it('When completions are asked, then title words starting with the letters come in their written form, most frequent first', () => {
+    const index = new TextIndex();
+    index.upsert(entry('e1', { titles: ['Tapis Beni Ouarain'] }), terms('Tapis Beni Ouarain'));
+    index.upsert(entry('e2', { titles: ['Tapis de Taznakht'] }), terms('Tapis de Taznakht'));
+    index.upsert(entry('e3', { titles: ['Tajine'], status: 'submitted' }), terms('Tajine'));
+    const fold = (w: string) => tokenize(w)[0] ?? '';
+    assert.deepEqual(index.completions('ta', fold, (e) => e.status === 'registered', 10), ['Tapis', 'Taznakht']);
   });
 });

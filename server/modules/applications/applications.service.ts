@@ -27,9 +27,13 @@ export const isStaff = (viewer: Viewer | undefined) => viewer?.role === 'examine
 const isOwner = (app: Pick<ApplicationDoc, 'owner'>, viewer: Viewer | undefined) => Boolean(viewer && String(app.owner) === viewer.id);
 const { trusted } = mongoose;
 
-/** Whether a filing and its public image variants may be shown to anyone. */
-export function isPubliclyVisible(app: Pick<ApplicationDoc, 'status' | 'sensitive'>): boolean {
-  return (PUBLIC_STATUSES as readonly string[]).includes(app.status) && app.sensitive !== true;
+/**
+ * Whether a filing and its public image variants may be shown to anyone: a public state, not a
+ * sensitive heritage entry, and not a design whose publication is deferred to a later date.
+ */
+export function isPubliclyVisible(app: Pick<ApplicationDoc, 'status' | 'sensitive' | 'publishedAt'>, now = Date.now()): boolean {
+  const deferred = app.publishedAt != null && new Date(app.publishedAt).getTime() > now;
+  return (PUBLIC_STATUSES as readonly string[]).includes(app.status) && app.sensitive !== true && !deferred;
 }
 
 /** Throws a 422 listing every missing piece when the filing may not be submitted yet. */

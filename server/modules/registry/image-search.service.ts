@@ -167,7 +167,7 @@ export async function searchByFeatures(features: ImageFeatures, q: Omit<ImageQue
     const best = byApp.get(appId);
     if (!best || match.similarity > best.match.similarity) byApp.set(appId, { imageId: match.id, match });
   }
-  const entries = await entriesById([...byApp.keys()].map((id) => new Types.ObjectId(id)), q.statuses, q);
+  const entries = await entriesById([...byApp.keys()].map((id) => new Types.ObjectId(id)), q.statuses, { ...q, includeUnpublished: !q.publicImagesOnly });
   const hits: ImageHit[] = [];
   for (const [appId, { imageId, match }] of byApp) {
     const entry = entries.get(appId);

@@ -62,7 +62,6 @@ export function registryRouter(deps: { config: Config; logger: Logger; media: Me
       res.json({
         items: result.hits.map((h) => presentHit(h.entry, h.score)),
         total: result.total,
-        ...(result.totalCapped ? { totalIsLowerBound: true } : {}),
         ...(result.more ? { nextCursor: encodeCursor(offset + query.limit) } : {}),
       });
     },

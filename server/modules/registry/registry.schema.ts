@@ -73,7 +73,7 @@ export const hitOut = z
     score: z.number(),
   })
   .openapi('RegistryHit');
-export const searchOut = z.object({ items: z.array(hitOut), total: z.number(), totalIsLowerBound: z.boolean().optional(), nextCursor: z.string().optional() });
+export const searchOut = z.object({ items: z.array(hitOut), total: z.number(), nextCursor: z.string().optional() });
 export const imageHitOut = z
   .object({
     registrationNumber: z.string().optional(),

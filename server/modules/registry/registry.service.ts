@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/logger.js';
 import { Application, type ApplicationDoc } from '../applications/application.model.js';
 import { createLifecycleService, type LifecycleService, type OppositionInput } from '../lifecycle/lifecycle.service.js';
 import { RegistryEntry, type RegistryEntryDoc } from '../search/registry-entry.model.js';
-import { PENDING, PUBLIC, searchText } from '../search/search.service.js';
+import { isUnpublished, PENDING, PUBLIC, searchText } from '../search/search.service.js';
 import { featuresOfApplication, searchByFeatures } from './image-search.service.js';
 import { thumbOf } from './registry.presenter.js';
 import { consume, type RateRule } from './rate-limit.js';
@@ -25,7 +25,8 @@ export async function findPublicApplication(number: string): Promise<Application
   const app =
     (await Application.findOne({ registrationNumber: number, status: statuses }).lean<ApplicationDoc>()) ??
     (await Application.findOne({ applicationNumber: number, status: statuses }).lean<ApplicationDoc>());
-  if (!app) throw new NotFoundError('No public record has this number.');
+  // A design registered with deferred publication stays secret until its publication date.
+  if (!app || isUnpublished(app)) throw new NotFoundError('No public record has this number.');
   return app;
 }
 
@@ -61,7 +62,8 @@ export function createRegistryService(deps: { config: Config; logger: Logger; li
         ...published.map((entry) => ({ entry, event: 'published' as const, at: entry.publishedAt! })),
         ...registered.map((entry) => ({ entry, event: 'registered' as const, at: entry.registeredAt! })),
       ];
-      return items.sort((a, b) => b.at.getTime() - a.at.getTime());
+      const now = Date.now();
+      return items.filter((i) => !isUnpublished(i.entry, now)).sort((a, b) => b.at.getTime() - a.at.getTime());
     },
 
     /** Prior art: the registered and pending records most like this filing, by image and by text. */
@@ -86,7 +88,7 @@ export function createRegistryService(deps: { config: Config; logger: Logger; li
       }
       const q = Object.values({ ...(app.title ?? {}) }).filter((v): v is string => typeof v === 'string').join(' ').slice(0, 300);
       if (q) {
-        const result = await searchText({ q, statuses, limit: 10, offset: 0, excludeIds: [app._id] });
+        const result = await searchText({ q, statuses, limit: 10, offset: 0, excludeIds: [app._id], includeUnpublished: true });
         const best = Math.max(1, ...result.hits.map((h) => h.score));
         for (const h of result.hits) {
           const fields = (h.match?.fields ?? []).map((f) => ({ t: 'title', d: 'description', p: 'place and craft names' })[f]);

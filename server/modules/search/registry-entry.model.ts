@@ -4,9 +4,8 @@
  * public status; examiners' prior art also reads pending ones. Entries hold nothing personal:
  * the holder's public name only.
  *
- * Retrieval goes through the multikey indexes on `searchPrefixes` and `searchTerms`, each
- * compounded with `status`, so a query for a word touches only the entries holding that word in
- * the wanted states (and the embedded store plans the same index).
+ * Text queries run on each instance's in-memory index of these entries (text-index.cache.ts),
+ * which reads the collection once and then only the rows updated since (the `updatedAt` index).
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 
@@ -39,14 +38,13 @@ const registryEntrySchema = new Schema(
     oppositionEndsAt: Date,
     registeredAt: Date,
     expiresAt: Date,
+    /** "t:word", "d:word", "p:word": each word of the title, description and labels (text/text-rank.ts). */
     searchTerms: { type: [String], default: [] },
-    searchPrefixes: { type: [String], default: [] },
   },
   { collection: 'registry_entries', versionKey: false, timestamps: true },
 );
 
-registryEntrySchema.index({ searchPrefixes: 1, status: 1 });
-registryEntrySchema.index({ searchTerms: 1, status: 1 });
+registryEntrySchema.index({ updatedAt: 1 });
 registryEntrySchema.index({ registrationNumber: 1 }, { sparse: true });
 registryEntrySchema.index({ applicationNumber: 1 }, { sparse: true });
 registryEntrySchema.index({ publishedAt: 1 });
@@ -76,7 +74,6 @@ export interface RegistryEntryDoc {
   registeredAt?: Date;
   expiresAt?: Date;
   searchTerms: string[];
-  searchPrefixes: string[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,31 +1,26 @@
 /**
  * The text search index and its queries. Each filed application has one RegistryEntry, rebuilt
  * from the application on every change (`syncRegistryEntry`, on 'application.changed'), holding
- * the public fields and the search arrays of text/text-rank.ts.
+ * the public fields and the search terms of text/text-rank.ts.
  *
- * Retrieval is tiered so that a common word never loads tens of thousands of entries: records
- * holding every query word exactly in their title come first (indexed `searchTerms`), then at most
- * CANDIDATES records holding every word as a prefix somewhere (indexed `searchPrefixes`), which
- * are scored with scoreTerms. Only when no record holds every word do partial matches (any word)
- * count. Below the first CANDIDATES matches, order is by field weight among those retrieved,
- * which is exact whenever a query matches fewer records than that.
+ * Queries run on this instance's in-memory index of those entries (text-index.cache.ts), which
+ * scores every matching entry exactly, so a common word among 100 000 records costs milliseconds
+ * and totals are exact; only the page shown is read from the database.
  */
 import mongoose, { Types } from 'mongoose';
 import { Application, PUBLIC_STATUSES, type ApplicationDoc } from '../applications/application.model.js';
 import { crafts, regions } from '../reference/reference.data.js';
 import { RegistryEntry, type RegistryEntryDoc } from './registry-entry.model.js';
+import { INDEX_FIELDS, textIndexCache, type IndexRow } from './text-index.cache.js';
 import { normalizeText, stripArabicArticle } from './text/normalize.js';
-import { buildSearchIndex, queryTokens, scoreTerms, type TextScore } from './text/text-rank.js';
+import type { IndexedEntry } from './text/text-index.js';
+import { buildSearchIndex, queryTokens, type TextScore } from './text/text-rank.js';
 
 const { trusted } = mongoose;
 
 export const PUBLIC = [...PUBLIC_STATUSES] as string[];
 /** Filed and not finished: what examiners compare a new filing with, besides registered records. */
 export const PENDING = ['submitted', 'formality_review', 'substantive_review', 'correction_requested', 'published', 'opposed'];
-/** Entries scored per query at most (beyond the exact-title tier). */
-const CANDIDATES = 200;
-/** `total` is counted exactly up to this many matches; beyond, it says "at least". */
-export const COUNT_CAP = 1000;
 
 const nameOf = (list: ReadonlyArray<{ code: string; names: { ar: string; fr: string; en: string } }>, code: string) => list.find((e) => e.code === code)?.names;
 
@@ -84,10 +79,12 @@ export async function syncRegistryEntry(applicationId: string | Types.ObjectId):
   const entry = app ? entryFromApplication(app) : undefined;
   if (!entry) {
     await RegistryEntry.deleteOne({ _id: id });
+    textIndexCache.remove(String(id));
     return;
   }
   // A full replacement: fields the application dropped are dropped here too.
-  await RegistryEntry.replaceOne({ _id: id }, { _id: id, ...entry }, { upsert: true });
+  const row = await RegistryEntry.findOneAndReplace({ _id: id }, { _id: id, ...entry }, { upsert: true, returnDocument: 'after', projection: INDEX_FIELDS }).lean<IndexRow>();
+  if (row) textIndexCache.apply(row);
 }
 
 /** Rebuilds every entry from the applications (start-up on an empty index, or the admin's reindex). */
@@ -111,6 +108,7 @@ export async function reindexAll(): Promise<{ indexed: number; removed: number }
   await flush();
   const stale = (await RegistryEntry.find({}, { _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>()).filter((e) => !seen.has(String(e._id)));
   if (stale.length) await RegistryEntry.deleteMany({ _id: trusted({ $in: stale.map((e) => e._id) }) });
+  textIndexCache.reset();
   return { indexed, removed: stale.length };
 }
 
@@ -141,6 +139,8 @@ export interface TextQuery {
   offset: number;
   /** Entries never returned (prior art: the filing itself). */
   excludeIds?: Types.ObjectId[];
+  /** Examiners also see registered designs whose publication is deferred; the public does not. */
+  includeUnpublished?: boolean;
 }
 
 export interface TextHit {
@@ -152,116 +152,60 @@ export interface TextHit {
 export interface TextResult {
   hits: TextHit[];
   total: number;
-  /** True when total stopped counting at COUNT_CAP. */
-  totalCapped: boolean;
   more: boolean;
 }
 
-function baseFilter(q: TextQuery): Record<string, unknown> {
-  const filter: Record<string, unknown> = { status: q.statuses.length === 1 ? q.statuses[0] : trusted({ $in: q.statuses }) };
-  if (q.craft) filter.craft = q.craft;
-  if (q.region) filter.region = q.region;
-  if (q.protectionType) filter.protectionType = q.protectionType;
-  if (q.excludeIds?.length) filter._id = trusted({ $nin: q.excludeIds });
-  return filter;
+/** Not public yet: a design registered with its publication deferred to a later date. */
+export function isUnpublished(entry: { publishedAt?: Date | number | null }, now = Date.now()): boolean {
+  return entry.publishedAt != null && new Date(entry.publishedAt).getTime() > now;
 }
 
-async function countCapped(filter: Record<string, unknown>): Promise<{ total: number; totalCapped: boolean }> {
-  const total = await RegistryEntry.countDocuments(filter).limit(COUNT_CAP + 1);
-  return total > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total, totalCapped: false };
+function acceptor(q: Omit<TextQuery, 'limit' | 'offset' | 'q'>): (e: IndexedEntry) => boolean {
+  const statuses = new Set(q.statuses);
+  const excluded = new Set((q.excludeIds ?? []).map(String));
+  const now = Date.now();
+  return (e) =>
+    statuses.has(e.status) &&
+    (!q.craft || e.craft === q.craft) &&
+    (!q.region || e.region === q.region) &&
+    (!q.protectionType || e.protectionType === q.protectionType) &&
+    !excluded.has(e.id) &&
+    (q.includeUnpublished || !isUnpublished(e, now));
 }
 
-/** Ranked text search over the index (see the file comment for the tiers). */
+/** Ranked text search: entries holding every word first (see text/text-index.ts), a page of them read in full. */
 export async function searchText(q: TextQuery): Promise<TextResult> {
-  const base = baseFilter(q);
-  const tokens = queryTokens(q.q ?? '');
-  const want = q.offset + q.limit;
-  if (tokens.length === 0) {
-    const [entries, count] = await Promise.all([
-      RegistryEntry.find(base).sort({ _id: -1 }).skip(q.offset).limit(q.limit + 1).lean<RegistryEntryDoc[]>(),
-      countCapped(base),
-    ]);
-    return { hits: entries.slice(0, q.limit).map((entry) => ({ entry, score: 0 })), ...count, more: entries.length > q.limit };
-  }
-  // The longest word first: the store plans the index lookup on the first one, the rarest likely.
-  const probe = [...tokens].sort((a, b) => b.length - a.length);
-  const every = { ...base, $and: probe.map((t) => ({ searchPrefixes: t })) };
-  const exactTitle = { ...base, $and: probe.map((t) => ({ searchTerms: `t:${t}` })) };
-  // Candidates are scored on their terms only; whole entries are read for the page shown.
-  const scoring = { _id: 1, searchTerms: 1 };
-  const [exact, all, count] = await Promise.all([
-    RegistryEntry.find(exactTitle, scoring).limit(want + 1).lean<ScoredRow[]>(),
-    RegistryEntry.find(every, scoring).limit(Math.max(CANDIDATES, want + 1)).lean<ScoredRow[]>(),
-    countCapped(every),
-  ]);
-  let rows = [...exact, ...all];
-  let counted = count;
-  if (rows.length === 0) {
-    // Nobody holds every word: partial matches, ranked by how many words and where.
-    const any = { ...base, searchPrefixes: trusted({ $in: tokens }) };
-    const [some, anyCount] = await Promise.all([RegistryEntry.find(any, scoring).limit(Math.max(CANDIDATES, want + 1)).lean<ScoredRow[]>(), countCapped(any)]);
-    rows = some;
-    counted = anyCount;
-  }
-  const seen = new Set<string>();
-  const scored: Array<{ id: Types.ObjectId; score: number; match: TextScore }> = [];
-  for (const row of rows) {
-    const key = String(row._id);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const match = scoreTerms(tokens, row.searchTerms);
-    if (match.matched > 0) scored.push({ id: row._id, score: Math.round(match.score * 100) / 100, match });
-  }
-  scored.sort((a, b) => b.score - a.score || (String(a.id) < String(b.id) ? 1 : -1));
-  const page = scored.slice(q.offset, want);
-  const full = new Map((await RegistryEntry.find({ _id: trusted({ $in: page.map((p) => p.id) }) }).lean<RegistryEntryDoc[]>()).map((e) => [String(e._id), e]));
-  const hits = page.flatMap((p) => {
-    const entry = full.get(String(p.id));
-    return entry ? [{ entry, score: p.score, match: p.match }] : [];
+  const index = await textIndexCache.current();
+  const result = index.search({ tokens: queryTokens(q.q ?? ''), accept: acceptor(q), offset: q.offset, limit: q.limit });
+  const ids = result.hits.map((h) => new Types.ObjectId(h.entry.id));
+  const full = new Map((await RegistryEntry.find({ _id: trusted({ $in: ids }) }).lean<RegistryEntryDoc[]>()).map((e) => [String(e._id), e]));
+  const hits = result.hits.flatMap((h) => {
+    const entry = full.get(h.entry.id);
+    return entry ? [{ entry, score: h.score, match: h.match }] : [];
   });
-  return { hits, ...counted, more: scored.length > want || counted.total > want };
+  return { hits, total: result.total, more: result.more };
 }
 
-type ScoredRow = Pick<RegistryEntryDoc, '_id' | 'searchTerms'>;
-
-/** Up to `limit` completions of the last word typed, as words appear in titles (accents and all). */
+/** Up to `limit` completions of the last word typed, as words appear in public titles (accents and all). */
 export async function suggest(q: string, limit = 10): Promise<string[]> {
   const words = q.trim().split(/\s+/);
   const last = words.pop() ?? '';
-  const token = stripArabicArticle(normalizeText(last)).replace(/[^\p{L}\p{N}]+/gu, '');
+  const fold = (word: string) => stripArabicArticle(normalizeText(word));
+  const token = fold(last).replace(/[^\p{L}\p{N}]+/gu, '');
   if (!token) return [];
   const head = words.join(' ');
-  const entries = await RegistryEntry.find({ searchPrefixes: token, status: trusted({ $in: PUBLIC }) }, { title: 1 }).limit(200).lean<Array<Pick<RegistryEntryDoc, 'title'>>>();
-  const counts = new Map<string, number>();
-  for (const e of entries) {
-    for (const text of Object.values(e.title ?? {})) {
-      if (typeof text !== 'string') continue;
-      for (const word of text.split(/[^\p{L}\p{N}\p{M}]+/u)) {
-        const folded = stripArabicArticle(normalizeText(word));
-        if (word && folded.startsWith(token)) counts.set(word, (counts.get(word) ?? 0) + 1);
-      }
-    }
-  }
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || a[0].localeCompare(b[0]))
-    .slice(0, limit)
-    .map(([word]) => (head ? `${head} ${word}` : word));
+  const index = await textIndexCache.current();
+  return index.completions(token, fold, acceptor({ statuses: PUBLIC }), limit).map((word) => (head ? `${head} ${word}` : word));
 }
 
 /** Entries by id (a batch lookup for image search and prior art). */
-export async function entriesById(ids: Types.ObjectId[], statuses: string[], filters: Pick<TextQuery, 'craft' | 'region' | 'protectionType'> = {}): Promise<Map<string, RegistryEntryDoc>> {
+export async function entriesById(ids: Types.ObjectId[], statuses: string[], filters: Pick<TextQuery, 'craft' | 'region' | 'protectionType' | 'includeUnpublished'> = {}): Promise<Map<string, RegistryEntryDoc>> {
   if (ids.length === 0) return new Map();
-  const filter = { ...baseFilter({ ...filters, statuses, limit: 0, offset: 0 }), _id: trusted({ $in: ids }) };
-  const rows = await RegistryEntry.find(filter).lean<RegistryEntryDoc[]>();
+  const filter: Record<string, unknown> = { _id: trusted({ $in: ids }), status: trusted({ $in: statuses }) };
+  if (filters.craft) filter.craft = filters.craft;
+  if (filters.region) filter.region = filters.region;
+  if (filters.protectionType) filter.protectionType = filters.protectionType;
+  const now = Date.now();
+  const rows = (await RegistryEntry.find(filter).lean<RegistryEntryDoc[]>()).filter((r) => filters.includeUnpublished || !isUnpublished(r, now));
   return new Map(rows.map((r) => [String(r._id), r]));
-}
-
-/** The public entry with this registration or application number. */
-export async function findPublicEntry(number: string): Promise<RegistryEntryDoc | null> {
-  // Two indexed lookups rather than one $or (which the embedded store would answer by a scan).
-  const statuses = trusted({ $in: PUBLIC });
-  return (
-    (await RegistryEntry.findOne({ registrationNumber: number, status: statuses }).lean<RegistryEntryDoc>()) ??
-    (await RegistryEntry.findOne({ applicationNumber: number, status: statuses }).lean<RegistryEntryDoc>())
-  );
 }

@@ -1,10 +1,10 @@
 /**
  * What a record stores for text search, and how a query ranks it. Each token is stored once per
- * field it appears in ("t:" title, "d:" description, "p:" place names and other labels) for
- * ranking, and every prefix of every token is stored in one indexed array for retrieval, so a
- * query word finds longer words ("babouche" → "babouches") through the index.
+ * field it appears in ("t:" title, "d:" description, "p:" place names and other labels); a query
+ * word matches a whole word or its beginning ("babouche" → "babouches"), through the in-memory
+ * index of text-index.ts.
  */
-import { prefixesOf, tokenize } from './normalize.js';
+import { tokenize } from './normalize.js';
 
 export type Multilingual = Partial<Record<'ar' | 'fr' | 'en' | 'zgh', string>>;
 
@@ -17,32 +17,26 @@ export interface SearchableText {
 
 export interface SearchIndexFields {
   searchTerms: string[];
-  searchPrefixes: string[];
 }
 
-const FIELD_WEIGHT = { t: 3, d: 1.5, p: 1 } as const;
-type Field = keyof typeof FIELD_WEIGHT;
+export const FIELD_WEIGHT = { t: 3, d: 1.5, p: 1 } as const;
+export type Field = keyof typeof FIELD_WEIGHT;
 /** A prefix match counts less than the whole word. */
-const PREFIX_FACTOR = 0.6;
-const MIN_PREFIX = 2;
+export const PREFIX_FACTOR = 0.6;
+/** Query words shorter than this match whole words only. */
+export const MIN_PREFIX = 2;
 
 const textsOf = (m?: Multilingual) => (m ? Object.values(m).filter((v): v is string => typeof v === 'string') : []);
 
 export function buildSearchIndex(input: SearchableText): SearchIndexFields {
   const terms = new Set<string>();
-  const prefixes = new Set<string>();
   const add = (field: Field, texts: string[]) => {
-    for (const text of texts) {
-      for (const token of tokenize(text)) {
-        terms.add(`${field}:${token}`);
-        for (const p of prefixesOf(token, MIN_PREFIX)) prefixes.add(p);
-      }
-    }
+    for (const text of texts) for (const token of tokenize(text)) terms.add(`${field}:${token}`);
   };
   add('t', textsOf(input.title));
   add('d', textsOf(input.description));
   add('p', input.labels ?? []);
-  return { searchTerms: [...terms], searchPrefixes: [...prefixes] };
+  return { searchTerms: [...terms] };
 }
 
 /** The distinct tokens of a query, in order. */
@@ -61,6 +55,7 @@ export interface TextScore {
 /**
  * Scores one record for a query: for each query token, its best field match (exact word above
  * prefix, title above description above labels); records matching every token come first.
+ * The reference definition: text-index.ts computes the same scores over every entry at once.
  */
 export function scoreTerms(tokens: string[], searchTerms: string[]): TextScore {
   let score = 0;
@@ -69,10 +64,11 @@ export function scoreTerms(tokens: string[], searchTerms: string[]): TextScore {
   for (const token of tokens) {
     let best = 0;
     let bestField: Field | undefined;
+    const prefixes = [...token].length >= MIN_PREFIX;
     for (const term of searchTerms) {
       const field = term[0] as Field;
       const word = term.slice(2);
-      const value = word === token ? FIELD_WEIGHT[field] : word.startsWith(token) ? FIELD_WEIGHT[field] * PREFIX_FACTOR : 0;
+      const value = word === token ? FIELD_WEIGHT[field] : prefixes && word.startsWith(token) ? FIELD_WEIGHT[field] * PREFIX_FACTOR : 0;
       if (value > best) {
         best = value;
         bestField = field;
