@@ -6,6 +6,7 @@
 import type { ApplicationDoc } from '../applications/application.model.js';
 import { mediaUrl } from '../applications/applications.presenter.js';
 import type { RegistryEntryDoc } from '../search/registry-entry.model.js';
+import type { EntrySummary } from '../search/search.service.js';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined);
 
@@ -17,7 +18,7 @@ function text(t: Record<string, unknown> | null | undefined): Record<string, str
 
 export const thumbOf = (entry: Pick<RegistryEntryDoc, 'imageIds'>) => (entry.imageIds?.[0] ? mediaUrl(entry.imageIds[0], 'thumb') : undefined);
 
-function summary(entry: RegistryEntryDoc) {
+function summary(entry: EntrySummary) {
   return {
     registrationNumber: entry.registrationNumber ?? undefined,
     applicationNumber: entry.applicationNumber ?? undefined,
@@ -30,9 +31,9 @@ function summary(entry: RegistryEntryDoc) {
   };
 }
 
-export const presentHit = (entry: RegistryEntryDoc, score: number) => ({ ...summary(entry), score });
+export const presentHit = (entry: EntrySummary, score: number) => ({ ...summary(entry), score });
 
-export const presentImageHit = (entry: RegistryEntryDoc, similarity: number, imageId?: string) => ({
+export const presentImageHit = (entry: EntrySummary, similarity: number, imageId?: string) => ({
   ...summary(entry),
   // The thumbnail of the image that matched, when the public may see it.
   thumbUrl: imageId && entry.imageIds.some((i) => String(i) === imageId) ? mediaUrl(imageId, 'thumb') : thumbOf(entry),

@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/logger.js';
 import { Application, type ApplicationDoc } from '../applications/application.model.js';
 import { createLifecycleService, type LifecycleService, type OppositionInput } from '../lifecycle/lifecycle.service.js';
 import { RegistryEntry, type RegistryEntryDoc } from '../search/registry-entry.model.js';
-import { isUnpublished, PENDING, PUBLIC, searchText } from '../search/search.service.js';
+import { isUnpublished, PENDING, PUBLIC, searchText, type EntrySummary } from '../search/search.service.js';
 import { featuresOfApplication, searchByFeatures } from './image-search.service.js';
 import { thumbOf } from './registry.presenter.js';
 import { consume, type RateRule } from './rate-limit.js';
@@ -73,8 +73,8 @@ export function createRegistryService(deps: { config: Config; logger: Logger; li
       if (!app) throw new NotFoundError('No such application.');
       const statuses = ['registered', ...PENDING];
       const self = String(app._id);
-      const items = new Map<string, { entry: RegistryEntryDoc; similarity: number; matchedBy: 'image' | 'text'; matched: string[] }>();
-      const keep = (entry: RegistryEntryDoc, similarity: number, matchedBy: 'image' | 'text', matched: string[]) => {
+      const items = new Map<string, { entry: EntrySummary; similarity: number; matchedBy: 'image' | 'text'; matched: string[] }>();
+      const keep = (entry: EntrySummary, similarity: number, matchedBy: 'image' | 'text', matched: string[]) => {
         const key = `${String(entry._id)}:${matchedBy}`;
         const prev = items.get(key);
         if (!prev || prev.similarity < similarity) items.set(key, { entry, similarity, matchedBy, matched });

@@ -11,7 +11,7 @@ import mongoose, { Types } from 'mongoose';
 import { Application, PUBLIC_STATUSES, type ApplicationDoc } from '../applications/application.model.js';
 import { crafts, regions } from '../reference/reference.data.js';
 import { RegistryEntry, type RegistryEntryDoc } from './registry-entry.model.js';
-import { INDEX_FIELDS, textIndexCache, type IndexRow } from './text-index.cache.js';
+import { INDEX_FIELDS, textIndexCache, type EntrySummary, type IndexRow } from './text-index.cache.js';
 import { normalizeText, stripArabicArticle } from './text/normalize.js';
 import type { IndexedEntry } from './text/text-index.js';
 import { buildSearchIndex, queryTokens, type TextScore } from './text/text-rank.js';
@@ -143,8 +143,10 @@ export interface TextQuery {
   includeUnpublished?: boolean;
 }
 
+export type { EntrySummary };
+
 export interface TextHit {
-  entry: RegistryEntryDoc;
+  entry: EntrySummary;
   score: number;
   match?: TextScore;
 }
@@ -173,17 +175,11 @@ function acceptor(q: Omit<TextQuery, 'limit' | 'offset' | 'q'>): (e: IndexedEntr
     (q.includeUnpublished || !isUnpublished(e, now));
 }
 
-/** Ranked text search: entries holding every word first (see text/text-index.ts), a page of them read in full. */
+/** Ranked text search: entries holding every word first (see text/text-index.ts), read from this instance's index alone. */
 export async function searchText(q: TextQuery): Promise<TextResult> {
   const index = await textIndexCache.current();
   const result = index.search({ tokens: queryTokens(q.q ?? ''), accept: acceptor(q), offset: q.offset, limit: q.limit });
-  const ids = result.hits.map((h) => new Types.ObjectId(h.entry.id));
-  const full = new Map((await RegistryEntry.find({ _id: trusted({ $in: ids }) }).lean<RegistryEntryDoc[]>()).map((e) => [String(e._id), e]));
-  const hits = result.hits.flatMap((h) => {
-    const entry = full.get(h.entry.id);
-    return entry ? [{ entry, score: h.score, match: h.match }] : [];
-  });
-  return { hits, total: result.total, more: result.more };
+  return { hits: result.hits.map((h) => ({ entry: h.entry.summary, score: h.score, match: h.match })), total: result.total, more: result.more };
 }
 
 /** Up to `limit` completions of the last word typed, as words appear in public titles (accents and all). */

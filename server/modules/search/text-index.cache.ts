@@ -21,11 +21,22 @@ const POLL_EVERY_MS = 1_000;
 /** A full comparison of ids for rows we may have missed is not repeated more often than this. */
 const FULL_CHECK_EVERY_MS = 30_000;
 
-/** The fields the index needs, as projection and as row type. */
-export const INDEX_FIELDS = { _id: 1, status: 1, craft: 1, region: 1, protectionType: 1, publishedAt: 1, title: 1, searchTerms: 1, updatedAt: 1 } as const;
-export type IndexRow = Pick<RegistryEntryDoc, '_id' | 'status' | 'craft' | 'region' | 'protectionType' | 'publishedAt' | 'title' | 'searchTerms' | 'updatedAt'>;
+/** What a result line shows, kept in memory so that a search reads nothing from the database. */
+export type EntrySummary = Pick<RegistryEntryDoc, '_id' | 'registrationNumber' | 'applicationNumber' | 'title' | 'protectionType' | 'craft' | 'region' | 'status' | 'imageIds' | 'allImageIds' | 'publishedAt'>;
+export type CachedEntry = IndexedEntry & { summary: EntrySummary };
 
-function toIndexed(row: IndexRow): IndexedEntry {
+/** The fields the index needs, as projection and as row type. */
+export const INDEX_FIELDS = {
+  _id: 1, registrationNumber: 1, applicationNumber: 1, title: 1, protectionType: 1, craft: 1, region: 1, status: 1,
+  imageIds: 1, allImageIds: 1, publishedAt: 1, searchTerms: 1, updatedAt: 1,
+} as const;
+export type IndexRow = EntrySummary & Pick<RegistryEntryDoc, 'searchTerms' | 'updatedAt'>;
+
+/** updatedAt in ms (0 for a row written without timestamps). */
+const timeOf = (row: Pick<IndexRow, 'updatedAt'>) => (row.updatedAt ? new Date(row.updatedAt).getTime() : 0);
+
+function toCached(row: IndexRow): CachedEntry {
+  const { searchTerms: _terms, updatedAt: _at, ...summary } = row;
   return {
     id: String(row._id),
     status: row.status,
@@ -34,11 +45,12 @@ function toIndexed(row: IndexRow): IndexedEntry {
     protectionType: row.protectionType,
     publishedAt: row.publishedAt ? new Date(row.publishedAt).getTime() : undefined,
     titles: Object.values(row.title ?? {}).filter((t): t is string => typeof t === 'string' && t.length > 0),
+    summary,
   };
 }
 
 export class TextIndexCache {
-  readonly index = new TextIndex();
+  readonly index = new TextIndex<CachedEntry>();
   /** id → updatedAt (ms) of the row applied */
   private applied = new Map<string, number>();
   private loading: Promise<void> | undefined;
@@ -48,10 +60,10 @@ export class TextIndexCache {
   /** Applies a row read from or written to the database, unless a newer one was applied. */
   apply(row: IndexRow): void {
     const id = String(row._id);
-    const at = new Date(row.updatedAt).getTime();
+    const at = timeOf(row);
     if ((this.applied.get(id) ?? -Infinity) > at) return;
     this.applied.set(id, at);
-    this.index.upsert(toIndexed(row), row.searchTerms ?? []);
+    this.index.upsert(toCached(row), row.searchTerms ?? []);
   }
 
   remove(id: string): void {
@@ -69,7 +81,7 @@ export class TextIndexCache {
   }
 
   /** The index, loaded and brought up to date with the database. */
-  async current(): Promise<TextIndex> {
+  async current(): Promise<TextIndex<CachedEntry>> {
     this.loading ??= this.load().catch((err: unknown) => {
       this.loading = undefined;
       throw err;
@@ -102,7 +114,7 @@ export class TextIndexCache {
   }
 
   private async fetch(rows: Array<Pick<IndexRow, '_id' | 'updatedAt'>>): Promise<void> {
-    const fresh = rows.filter((r) => this.applied.get(String(r._id)) !== new Date(r.updatedAt).getTime()).map((r) => r._id);
+    const fresh = rows.filter((r) => this.applied.get(String(r._id)) !== timeOf(r)).map((r) => r._id);
     for (let i = 0; i < fresh.length; i += 1000) {
       for (const row of await RegistryEntry.find({ _id: trusted({ $in: fresh.slice(i, i + 1000) }) }, INDEX_FIELDS).lean<IndexRow[]>()) this.apply(row);
     }

@@ -26,22 +26,22 @@ export interface IndexedEntry {
   titles: string[];
 }
 
-export interface IndexQuery {
+export interface IndexQuery<E extends IndexedEntry = IndexedEntry> {
   tokens: string[];
   /** Keeps an entry or not (statuses, craft, region, type, visibility, exclusions). */
-  accept: (entry: IndexedEntry) => boolean;
+  accept: (entry: E) => boolean;
   offset: number;
   limit: number;
 }
 
-export interface IndexHit {
-  entry: IndexedEntry;
+export interface IndexHit<E extends IndexedEntry = IndexedEntry> {
+  entry: E;
   score: number;
   match?: TextScore;
 }
 
-export interface IndexResult {
-  hits: IndexHit[];
+export interface IndexResult<E extends IndexedEntry = IndexedEntry> {
+  hits: Array<IndexHit<E>>;
   total: number;
   more: boolean;
 }
@@ -69,8 +69,8 @@ function bestOf(mask: number, exact: boolean): { value: number; field: Field } {
 /** Id order, newest ObjectId first (ids are hex strings of equal length). */
 const newerFirst = (a: IndexedEntry, b: IndexedEntry) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
-export class TextIndex {
-  private entries: Array<IndexedEntry | undefined> = [];
+export class TextIndex<E extends IndexedEntry = IndexedEntry> {
+  private entries: Array<E | undefined> = [];
   private ordinalOf = new Map<string, number>();
   private wordIds = new Map<string, number>();
   private words: string[] = [];
@@ -92,7 +92,7 @@ export class TextIndex {
   }
 
   /** Adds or replaces an entry with its `searchTerms` ("t:word", "d:word", "p:word"). */
-  upsert(entry: IndexedEntry, searchTerms: readonly string[]): void {
+  upsert(entry: E, searchTerms: readonly string[]): void {
     this.remove(entry.id);
     const ordinal = this.entries.length;
     this.entries.push(entry);
@@ -139,7 +139,7 @@ export class TextIndex {
   /** Renumbers live entries and drops dead postings and words nobody uses any more. */
   private compact(): void {
     const renumber = new Int32Array(this.entries.length).fill(-1);
-    const entries: IndexedEntry[] = [];
+    const entries: E[] = [];
     this.entries.forEach((e, i) => {
       if (!e) return;
       renumber[i] = entries.length;
@@ -191,7 +191,7 @@ export class TextIndex {
    * Ranked entries for the query words: entries holding every word, or, when none does, those
    * holding any. Without words: every accepted entry, newest first.
    */
-  search(q: IndexQuery): IndexResult {
+  search(q: IndexQuery<E>): IndexResult<E> {
     const want = q.offset + q.limit;
     if (q.tokens.length === 0) return this.newest(q, want);
     const n = q.tokens.length;
@@ -220,7 +220,7 @@ export class TextIndex {
         }
       }
     });
-    const all: IndexHit[] = [];
+    const all: Array<IndexHit<E>> = [];
     let complete = 0;
     for (const ordinal of touched) {
       const entry = this.entries[ordinal]!;
@@ -249,8 +249,8 @@ export class TextIndex {
     return { hits: ranked.slice(q.offset, want), total: ranked.length, more: ranked.length > want };
   }
 
-  private newest(q: IndexQuery, want: number): IndexResult {
-    const accepted: IndexedEntry[] = [];
+  private newest(q: IndexQuery<E>, want: number): IndexResult<E> {
+    const accepted: E[] = [];
     for (const entry of this.entries) if (entry && q.accept(entry)) accepted.push(entry);
     accepted.sort(newerFirst);
     return { hits: accepted.slice(q.offset, want).map((entry) => ({ entry, score: 0 })), total: accepted.length, more: accepted.length > want };
@@ -260,7 +260,7 @@ export class TextIndex {
    * Up to `limit` completions of `token` in the written form they have in titles, the most
    * frequent first, counted over at most `sample` accepted entries.
    */
-  completions(token: string, fold: (word: string) => string, accept: (entry: IndexedEntry) => boolean, limit: number, sample = 500): string[] {
+  completions(token: string, fold: (word: string) => string, accept: (entry: E) => boolean, limit: number, sample = 500): string[] {
     const counts = new Map<string, number>();
     const done = new Set<number>();
     outer: for (const w of this.wordsFor(token)) {
