@@ -51,23 +51,56 @@ const FIELDS = Object.keys(FIELD_BITS) as Field[];
 /** A posting is ordinal * SHIFT + field bits (3 bits). */
 const SHIFT = 8;
 
-/** The best weight a word carrying `mask` fields gives a query word, and in which field. */
-function bestOf(mask: number, exact: boolean): { value: number; field: Field } {
-  let value = 0;
-  let field: Field = 'p';
-  for (const f of FIELDS) {
-    if (!(mask & FIELD_BITS[f])) continue;
-    const v = FIELD_WEIGHT[f] * (exact ? 1 : PREFIX_FACTOR);
-    if (v > value) {
-      value = v;
-      field = f;
+/** BEST[exact * 8 + mask]: the best weight a word carrying `mask` fields gives a query word; BEST_FIELD: its field bit. */
+const BEST = new Float64Array(16);
+const BEST_FIELD = new Uint8Array(16);
+for (let exact = 0; exact < 2; exact++) {
+  for (let mask = 0; mask < 8; mask++) {
+    for (const f of FIELDS) {
+      const v = FIELD_WEIGHT[f] * (exact ? 1 : PREFIX_FACTOR);
+      if (mask & FIELD_BITS[f] && v > BEST[exact * 8 + mask]!) {
+        BEST[exact * 8 + mask] = v;
+        BEST_FIELD[exact * 8 + mask] = FIELD_BITS[f];
+      }
     }
   }
-  return { value, field };
 }
 
-/** Id order, newest ObjectId first (ids are hex strings of equal length). */
-const newerFirst = (a: IndexedEntry, b: IndexedEntry) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+/**
+ * The best `k` of a stream of items, best first, without sorting them all: a bounded binary heap
+ * whose root is the worst kept item.
+ */
+function topK<T>(items: Iterable<T>, k: number, better: (a: T, b: T) => boolean): T[] {
+  const heap: T[] = [];
+  if (k <= 0) return heap;
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let w = i;
+      if (l < heap.length && better(heap[w]!, heap[l]!)) w = l;
+      if (r < heap.length && better(heap[w]!, heap[r]!)) w = r;
+      if (w === i) return;
+      [heap[i], heap[w]] = [heap[w]!, heap[i]!];
+      i = w;
+    }
+  };
+  for (const item of items) {
+    if (heap.length < k) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!better(heap[parent]!, heap[i]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (better(item, heap[0]!)) {
+      heap[0] = item;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+}
 
 export class TextIndex<E extends IndexedEntry = IndexedEntry> {
   private entries: Array<E | undefined> = [];
@@ -187,6 +220,17 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     return out;
   }
 
+  /** Per-query scratch arrays, reused (a search runs synchronously, start to end). */
+  private scratch = { size: -1, score: new Float64Array(0), tokenBest: new Float64Array(0), tokenField: new Uint8Array(0), matched: new Uint8Array(0), fields: new Uint8Array(0) };
+
+  private scratchFor(size: number) {
+    if (this.scratch.size < size) {
+      const n = Math.max(size, Math.ceil(this.scratch.size * 1.5), 1024);
+      this.scratch = { size: n, score: new Float64Array(n), tokenBest: new Float64Array(n), tokenField: new Uint8Array(n), matched: new Uint8Array(n), fields: new Uint8Array(n) };
+    }
+    return this.scratch;
+  }
+
   /**
    * Ranked entries for the query words: entries holding every word, or, when none does, those
    * holding any. Without words: every accepted entry, newest first.
@@ -194,66 +238,74 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
   search(q: IndexQuery<E>): IndexResult<E> {
     const want = q.offset + q.limit;
     if (q.tokens.length === 0) return this.newest(q, want);
-    const n = q.tokens.length;
-    // best[i * size + ordinal]: the best weight of query word i in that entry; field alongside.
-    const size = this.entries.length;
-    const best = new Float64Array(size * n);
-    const field = new Uint8Array(size * n);
+    const n = Math.min(q.tokens.length, 255);
+    const { score, tokenBest, tokenField, matched, fields } = this.scratchFor(this.entries.length);
     const touched: number[] = [];
-    const seen = new Uint8Array(size);
-    q.tokens.forEach((token, i) => {
+    for (let i = 0; i < n; i++) {
+      const token = q.tokens[i]!;
+      const inToken: number[] = [];
       for (const w of this.wordsFor(token)) {
-        const exact = this.words[w] === token;
+        const exact = this.words[w] === token ? 8 : 0;
         for (const p of this.postings[w]!) {
-          const ordinal = Math.floor(p / SHIFT);
+          const ordinal = (p / SHIFT) | 0;
           if (!this.entries[ordinal]) continue;
-          const { value, field: f } = bestOf(p % SHIFT, exact);
-          const k = i * size + ordinal;
-          if (value > best[k]!) {
-            best[k] = value;
-            field[k] = FIELD_BITS[f];
-          }
-          if (!seen[ordinal]) {
-            seen[ordinal] = 1;
-            touched.push(ordinal);
+          const v = BEST[exact + (p % SHIFT)]!;
+          if (tokenBest[ordinal] === 0) inToken.push(ordinal);
+          if (v > tokenBest[ordinal]!) {
+            tokenBest[ordinal] = v;
+            tokenField[ordinal] = BEST_FIELD[exact + (p % SHIFT)]!;
           }
         }
       }
-    });
-    const all: Array<IndexHit<E>> = [];
-    let complete = 0;
-    for (const ordinal of touched) {
-      const entry = this.entries[ordinal]!;
-      if (!q.accept(entry)) continue;
-      let score = 0;
-      let matched = 0;
-      let fieldMask = 0;
-      for (let i = 0; i < n; i++) {
-        const v = best[i * size + ordinal]!;
-        if (v > 0) {
-          matched++;
-          score += v;
-          fieldMask |= field[i * size + ordinal]!;
-        }
+      for (const ordinal of inToken) {
+        if (matched[ordinal] === 0) touched.push(ordinal);
+        matched[ordinal]!++;
+        score[ordinal]! += tokenBest[ordinal]!;
+        fields[ordinal]! |= tokenField[ordinal]!;
+        tokenBest[ordinal] = 0;
       }
-      if (matched === n) {
-        score += 10; // every word matched outranks any partial match
-        complete++;
-      }
-      const fields = FIELDS.filter((f) => fieldMask & FIELD_BITS[f]);
-      all.push({ entry, score: Math.round(score * 100) / 100, match: { score, matched, fields } });
     }
-    // Entries holding every word, when there are any; otherwise partial matches.
-    const ranked = complete > 0 ? all.filter((h) => h.match!.matched === n) : all;
-    ranked.sort((a, b) => b.score - a.score || newerFirst(a.entry, b.entry));
-    return { hits: ranked.slice(q.offset, want), total: ranked.length, more: ranked.length > want };
+    try {
+      const accepted: number[] = [];
+      let complete = 0;
+      for (const ordinal of touched) {
+        if (!q.accept(this.entries[ordinal]!)) continue;
+        accepted.push(ordinal);
+        // The score shown, rounded as it is sorted: every word matched outranks any partial match.
+        if (matched[ordinal] === n) complete++;
+        score[ordinal] = Math.round((score[ordinal]! + (matched[ordinal] === n ? 10 : 0)) * 100) / 100;
+      }
+      // Entries holding every word, when there are any; otherwise partial matches.
+      const ranked = complete > 0 ? accepted.filter((o) => matched[o] === n) : accepted;
+      const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && this.entries[a]!.id > this.entries[b]!.id);
+      const page = topK(ranked, want, better).slice(q.offset);
+      const hits = page.map((o) => ({
+        entry: this.entries[o]!,
+        score: score[o]!,
+        match: { score: score[o]!, matched: matched[o]!, fields: FIELDS.filter((f) => fields[o]! & FIELD_BITS[f]) },
+      }));
+      return { hits, total: ranked.length, more: ranked.length > want };
+    } finally {
+      for (const ordinal of touched) {
+        score[ordinal] = 0;
+        matched[ordinal] = 0;
+        fields[ordinal] = 0;
+      }
+    }
   }
 
   private newest(q: IndexQuery<E>, want: number): IndexResult<E> {
-    const accepted: E[] = [];
-    for (const entry of this.entries) if (entry && q.accept(entry)) accepted.push(entry);
-    accepted.sort(newerFirst);
-    return { hits: accepted.slice(q.offset, want).map((entry) => ({ entry, score: 0 })), total: accepted.length, more: accepted.length > want };
+    let total = 0;
+    const accepted = function* (entries: Array<E | undefined>) {
+      for (const entry of entries) {
+        if (entry && q.accept(entry)) {
+          total++;
+          yield entry;
+        }
+      }
+    };
+    const page = topK(accepted(this.entries), want, (a, b) => a.id > b.id).slice(q.offset);
+    return { hits: page.map((entry) => ({ entry, score: 0 })), total, more: total > want };
   }
 
   /**
