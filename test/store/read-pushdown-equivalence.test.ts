@@ -85,8 +85,8 @@ const FILTERS: Document[] = [
   { $and: [{ b: 'x' }, { a: 'x' }, { a: 'y' }, { b: { $in: ['x'] } }] },
 ];
 
-const ALL_OFF = { earlyStop: false, covered: false, selectivity: false };
-const ALL_ON = { earlyStop: true, covered: true, selectivity: true };
+const ALL_OFF = { earlyStop: false, covered: false, selectivity: false, rawBson: false };
+const ALL_ON = { earlyStop: true, covered: true, selectivity: true, rawBson: true };
 
 type Reads = Record<string, unknown>;
 
@@ -171,6 +171,42 @@ describe('embedded store: read optimisations keep answers identical', function (
       const expected = await orderedReads(c, filter);
       setStoreTuning(ALL_ON);
       assert.deepEqual(await orderedReads(c, filter), expected, `filter ${JSON.stringify(filter)}`);
+    }
+  });
+
+  it('When finds return stored bytes (with simple projections applied to them), then the client gets byte for byte what decoding and re-encoding sent', async () => {
+    const projections: Array<Document | undefined> = [
+      undefined,
+      { a: 1 },
+      { c: 1, a: 1, b: 1 },
+      { b: 1, _id: 0 },
+      { a: 0 },
+      { _id: 0 },
+      { _id: 1 },
+      { a: false, c: 0 },
+      { i: true, zz: 1 },
+      { 'c.d': 1 }, // dotted: mingo does it
+    ];
+    const extra = c.db.collection('typed');
+    await extra.insertMany([
+      { z: 1, _id: 'last', a: /x/i, b: Long.fromString('9007199254740993'), c: Decimal128.fromString('1.5'), d: new Double(2.5) },
+      { _id: 7, m: { nested: [1, { deep: null }] }, a: new Date(0), b: Buffer.from('hi'), y: true, x: 'é' },
+      { c: 'x', b: 2, _id: 8, a: 'x', i: 1 }, // fields out of name order, _id not first
+    ]);
+    for (const coll of [c, extra]) {
+      for (const projection of projections) {
+        for (const filter of [{}, { a: 'x' }, { $and: [{ a: 'x' }, { a: 'y' }] }]) {
+          const read = () => coll.find(filter, { projection, raw: true, batchSize: 7 }).toArray();
+          setStoreTuning({ rawBson: false });
+          const expected = (await read()) as unknown as Buffer[];
+          setStoreTuning({ rawBson: true });
+          const got = (await read()) as unknown as Buffer[];
+          assert.equal(got.length, expected.length);
+          got.forEach((b, k) =>
+            assert.ok(Buffer.compare(b, expected[k]!) === 0, `${JSON.stringify({ filter, projection })} #${k}`),
+          );
+        }
+      }
     }
   });
 });

@@ -7,7 +7,9 @@ import { ObjectId, serialize, type Document } from 'bson';
 import { Query, mingoOptions } from './mingo-context.js';
 import type { Storage } from './storage.js';
 import { Index, isPlainObject } from './indexes.js';
-import { scan, plan, countMatches, walkSortIndex, bound, type Row, type ScanStats } from './query-exec.js';
+import { scan, plan, countMatches, walkSortIndex, bound, Row, type ScanStats } from './query-exec.js';
+import { tuning } from './planner.js';
+import { RawBson, simpleProjection, projectRaw, type Returned } from './raw-bson.js';
 import { encodeValue } from './key-encoding.js';
 import { StoreError, Codes, notSupported } from './errors.js';
 import { MAX_BSON_OBJECT_SIZE } from './wire.js';
@@ -16,7 +18,8 @@ import { sortRows } from './sort.js';
 
 export { sortRows };
 
-export type { Row, ScanStats };
+export { Row };
+export type { ScanStats };
 
 export interface FindOptions {
   sort?: Document;
@@ -100,22 +103,22 @@ export class Collection {
     return countMatches(this, p, query, cap, stats);
   }
 
-  find(filter: Document | undefined, opts: FindOptions = {}, stats?: ScanStats): Document[] {
+  /** The documents a find returns: stored bytes untouched when no projection (or a simple one) applies. */
+  find(filter: Document | undefined, opts: FindOptions = {}, stats?: ScanStats): Returned[] {
     const query = compileFilter(filter, opts.variables);
     const p = plan(this, filter);
     const skip = opts.skip ?? 0;
     const limit = Math.abs(opts.limit ?? 0);
     const sorted = Boolean(opts.sort && Object.keys(opts.sort).length);
     const viaSortIndex = walkSortIndex(this, p, query, opts.sort, limit ? skip + limit : 0, stats);
-    if (viaSortIndex) return project(viaSortIndex.slice(skip), opts.projection, filter);
+    if (viaSortIndex) return shape(viaSortIndex.slice(skip), opts.projection, filter);
     if (stats) stats.plan = p;
     let rows: Row[] = [];
     // Without a sort, the first skip + limit matches are the answer: stop reading there.
     const want = sorted ? Infinity : bound(limit && skip + limit);
     scan(this, p, query, (row) => rows.push(row) >= want, stats);
     if (sorted) rows = sortRows(rows, opts.sort!);
-    const docs = rows.slice(skip, limit ? skip + limit : undefined).map((r) => r.doc);
-    return project(docs, opts.projection, filter);
+    return shape(rows.slice(skip, limit ? skip + limit : undefined), opts.projection, filter);
   }
 
   count(): number {
@@ -235,6 +238,24 @@ export function toBson(doc: Document): Buffer {
     );
   }
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Rows as a find returns them: raw bytes when the projection allows, else decoded and projected. */
+function shape(rows: Row[], projection: Document | undefined, filter: Document | undefined): Returned[] {
+  if (!tuning.rawBson)
+    return project(
+      rows.map((r) => r.doc),
+      projection,
+      filter,
+    );
+  if (!projection || Object.keys(projection).length === 0) return rows.map((r) => new RawBson(r.data));
+  const simple = simpleProjection(projection);
+  if (simple) return rows.map((r) => new RawBson(projectRaw(r.data, simple)));
+  return project(
+    rows.map((r) => r.doc),
+    projection,
+    filter,
+  );
 }
 
 export function project(docs: Document[], projection: Document | undefined, filter: Document | undefined): Document[] {

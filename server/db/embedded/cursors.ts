@@ -3,9 +3,10 @@
  * keep a read statement open across event-loop turns while writes go on the same connection),
  * then handed out in batches by getMore. Idle cursors expire like MongoDB's (10 minutes).
  */
-import { Long, calculateObjectSize, type Document } from 'bson';
+import { Long, calculateObjectSize } from 'bson';
 import { StoreError, Codes } from './errors.js';
 import { MAX_BSON_OBJECT_SIZE } from './wire.js';
+import { byteSize, type Returned } from './raw-bson.js';
 
 const DEFAULT_FIRST_BATCH = 101;
 /** Room left in a reply for the envelope around the batch. */
@@ -13,7 +14,7 @@ const BATCH_BYTES = MAX_BSON_OBJECT_SIZE - 64 * 1024;
 
 interface OpenCursor {
   ns: string;
-  docs: Document[];
+  docs: Returned[];
   pos: number;
   lastUsed: number;
   noTimeout: boolean;
@@ -21,7 +22,7 @@ interface OpenCursor {
 
 export interface Batch {
   id: Long;
-  batch: Document[];
+  batch: Returned[];
 }
 
 export class CursorRegistry {
@@ -36,7 +37,7 @@ export class CursorRegistry {
   /** Returns the first batch, registering a cursor if documents remain. */
   open(
     ns: string,
-    docs: Document[],
+    docs: Returned[],
     batchSize: number | undefined,
     opts: { singleBatch?: boolean; noTimeout?: boolean } = {},
   ): Batch {
@@ -96,12 +97,12 @@ export class CursorRegistry {
   }
 }
 
-function take(c: OpenCursor, batchSize: number): Document[] {
-  const out: Document[] = [];
+function take(c: OpenCursor, batchSize: number): Returned[] {
+  const out: Returned[] = [];
   let bytes = 0;
   while (c.pos < c.docs.length && out.length < batchSize) {
     const doc = c.docs[c.pos]!;
-    const size = calculateObjectSize(doc);
+    const size = byteSize(doc, calculateObjectSize);
     if (out.length > 0 && bytes + size > BATCH_BYTES) break;
     out.push(doc);
     bytes += size;

@@ -31,6 +31,8 @@ export const tuning = {
   covered: true,
   /** Ties between candidate ranges are broken by counting their keys (capped). */
   selectivity: true,
+  /** finds return stored BSON bytes (raw-bson.ts) instead of decoding and re-encoding them. */
+  rawBson: true,
 };
 
 export function setStoreTuning(next: Partial<typeof tuning>): void {

@@ -12,10 +12,22 @@ import { decodeDoc } from './storage.js';
 import type { Index } from './indexes.js';
 import { planQuery, tuning, type Plan } from './planner.js';
 
-export interface Row {
-  rid: number;
-  data: Buffer;
-  doc: Document;
+/** A stored document; decoded on first use (covered plans hand the bytes out untouched). */
+export class Row {
+  private decoded: Document | undefined;
+
+  constructor(
+    readonly rid: number,
+    public data: Buffer,
+  ) {}
+
+  get doc(): Document {
+    return (this.decoded ??= decodeDoc(this.data));
+  }
+
+  set doc(doc: Document) {
+    this.decoded = doc;
+  }
 }
 
 export interface ScanStats {
@@ -59,9 +71,9 @@ export function scan(t: Target, p: Plan | undefined, query: Query | undefined, v
   const s = t.storage.stmt;
   const consider = (rid: number, data: Buffer, trusted: boolean): boolean => {
     if (stats) stats.docsExamined++;
-    const doc = decodeDoc(data);
-    if (!trusted && query && !query.test(doc)) return false;
-    return visit({ rid, data, doc }) === true;
+    const row = new Row(rid, data);
+    if (!trusted && query && !query.test(row.doc)) return false;
+    return visit(row) === true;
   };
   if (!p) {
     for (const r of s.scan.iterate(t.id) as Iterable<{ rid: number; data: Buffer }>) if (consider(r.rid, r.data, false)) return;
@@ -169,7 +181,7 @@ export function walkSortIndex(
   sort: Document | undefined,
   want: number,
   stats?: ScanStats,
-): Document[] | undefined {
+): Row[] | undefined {
   if (!sort || !want || filterPlan) return undefined; // a selective index wins
   const fields = Object.keys(sort);
   const dirs = fields.map((f) => Number(sort[f]));
@@ -177,16 +189,16 @@ export function walkSortIndex(
   const index = t.indexes.find((ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f));
   if (!index) return undefined;
   if (stats) stats.plan = { index, ranges: [], bounds: Object.fromEntries(fields.map((f) => [f, 'MinKey .. MaxKey'])) };
-  const out: Document[] = [];
+  const out: Row[] = [];
   const st = dirs[0]! > 0 ? t.storage.stmt.walkAsc : t.storage.stmt.walkDesc;
-  for (const r of st.iterate(index.id) as Iterable<{ data: Buffer }>) {
+  for (const r of st.iterate(index.id) as Iterable<{ rid: number; data: Buffer }>) {
     if (stats) {
       stats.keysExamined++;
       stats.docsExamined++;
     }
-    const doc = decodeDoc(r.data);
-    if (query && !query.test(doc)) continue;
-    out.push(doc);
+    const row = new Row(r.rid, r.data);
+    if (query && !query.test(row.doc)) continue;
+    out.push(row);
     if (out.length >= want) break;
   }
   return out;

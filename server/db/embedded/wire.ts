@@ -4,7 +4,8 @@
  * OP_COMPRESSED (2012) is recognised only to refuse it: the store never advertises compression.
  * Reference: https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
  */
-import { deserialize, serialize, type Document } from 'bson';
+import { deserialize, type Document } from 'bson';
+import { serializeReply } from './raw-bson.js';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -128,14 +129,14 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
 }
 
 export function encodeOpMsg(requestId: number, responseTo: number, reply: Document): Buffer {
-  const body = serialize(reply);
+  const body = serializeReply(reply);
   const length = 16 + 4 + 1 + body.length;
   const flagsAndKind = Buffer.alloc(5); // flags 0, section kind 0
   return Buffer.concat([header(length, requestId, responseTo, OP_MSG), flagsAndKind, body]);
 }
 
 export function encodeOpReply(requestId: number, responseTo: number, reply: Document): Buffer {
-  const body = serialize(reply);
+  const body = serializeReply(reply);
   const fields = Buffer.alloc(20);
   fields.writeInt32LE(0, 0); // responseFlags
   fields.writeBigInt64LE(0n, 4); // cursorID

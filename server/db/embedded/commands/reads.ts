@@ -5,6 +5,7 @@ import { StoreError, Codes, notSupported } from '../errors.js';
 import { collectionName } from '../engine.js';
 import type { Collection, ScanStats } from '../collection.js';
 import { bound } from '../query-exec.js';
+import type { Returned } from '../raw-bson.js';
 import { pathValues, isPlainObject } from '../indexes.js';
 import { encodeValue } from '../key-encoding.js';
 import { assertNoCollation } from '../update.js';
@@ -43,7 +44,7 @@ export function runFind(
   cmd: Document,
   ctx: CommandContext,
   stats?: ScanStats,
-): { coll: Collection | undefined; docs: Document[] } {
+): { coll: Collection | undefined; docs: Returned[] } {
   refuseFindOptions(cmd);
   const coll = ctx.engine.collection(ctx.db, cmd.find);
   checkHint(coll, cmd.hint);
