@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Types } from 'mongoose';
 import request from 'supertest';
+import { Application } from '../../server/modules/applications/application.model.js';
 import { RegistryEntry } from '../../server/modules/search/registry-entry.model.js';
 import { entryFromApplication } from '../../server/modules/search/search.service.js';
+import { renderMotif } from '../support/motifs.js';
 import { createActor, API, type Actor } from '../support/actors.js';
 import { createTestApp } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
@@ -24,11 +26,12 @@ describe('Public registry: the text index follows the database, and deferred des
     admin = await createActor(app, 'admin');
     const later = new Date(Date.now() + 90 * DAY).toISOString();
     const manifest = [
-      { protectionType: 'collective_mark', status: 'registered', registrationNumber: 'IX-1', title: { fr: 'Tapis kilim de Taznakht' }, craft: 'carpet', region: 'souss-massa' },
+      { protectionType: 'collective_mark', status: 'registered', registrationNumber: 'IX-1', title: { fr: 'Tapis kilim de Taznakht' }, craft: 'carpet', region: 'souss-massa', images: ['open.jpg'] },
       { protectionType: 'industrial_design', status: 'registered', registrationNumber: 'IX-2', title: { fr: 'Plateau kilim ciselé' }, craft: 'metal', region: 'fes-meknes' },
-      { protectionType: 'industrial_design', status: 'registered', registrationNumber: 'IX-SECRET', publishedAt: later, title: { fr: 'Lampe kilim secrète' }, craft: 'metal', region: 'fes-meknes' },
+      { protectionType: 'industrial_design', status: 'registered', registrationNumber: 'IX-SECRET', publishedAt: later, title: { fr: 'Lampe kilim secrète' }, craft: 'metal', region: 'fes-meknes', images: ['secret.jpg'] },
     ];
-    const res = await importRecords(app, admin, manifest).expect(200);
+    const [open, secret] = await Promise.all([renderMotif(3, 0), renderMotif(3, 1)]);
+    const res = await importRecords(app, admin, manifest, [{ name: 'open.jpg', data: open.jpeg }, { name: 'secret.jpg', data: secret.jpeg }]).expect(200);
     assert.equal(res.body.imported, 3, JSON.stringify(res.body.failed));
   });
 
@@ -44,6 +47,10 @@ describe('Public registry: the text index follows the database, and deferred des
     const gazette = (await request(app).get(`${API}/gazette`).query({ from, to }).expect(200)).body;
     assert.ok(!JSON.stringify(gazette).includes('IX-SECRET'), 'the deferred design is in the gazette');
     assert.ok(JSON.stringify(gazette).includes('IX-2'));
+    // Nor its picture by direct address, while a published record's picture is served.
+    const imageOf = async (number: string) => String((await Application.findOne({ registrationNumber: number }).lean())!.images[0]!._id);
+    await request(app).get(`${API}/media/${await imageOf('IX-1')}/thumb`).expect(200);
+    await request(app).get(`${API}/media/${await imageOf('IX-SECRET')}/thumb`).expect(404);
   });
 
   it('When another instance adds, changes or deletes entries in the database, then search follows', async () => {
