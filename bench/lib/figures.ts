@@ -134,8 +134,43 @@ function generic(name: string, j: Json): Omit<Row, 'bench'>[] {
     .map(([k, v]) => ({ figure: `${name}: ${k}`, value: fmt(num(v)), baseline: '—', ratio: '—', goal: 'report', met: '—' as const }));
 }
 
-// bench/search.ts may report both searches: { text: {...}, image: {...} }.
-const search = (j: Json) => [...textSearch((j.text as Json) ?? j), ...(j.image ? imageSearch(j.image as Json) : [])];
+/** "a/b" as a share, e.g. "19/20" → 0.95. */
+function share(v: unknown): number | undefined {
+  const m = typeof v === 'string' ? /^(\d+)\/(\d+)$/.exec(v) : null;
+  return m && Number(m[2]) > 0 ? Number(m[1]) / Number(m[2]) : num(v);
+}
+
+/**
+ * bench/search.ts: { sizes: [{ records, text: {p50Ms, p99Ms, indexedLookupP50Ms}, image: {p50Ms,
+ * p99Ms, exhaustiveP50Ms, speedupVsExhaustive, sameTopAsExhaustive} }], summary }. Older shapes,
+ * { text, image } or flat, still read.
+ */
+function search(j: Json): Omit<Row, 'bench'>[] {
+  const sizes = j.sizes as Json[] | undefined;
+  if (!Array.isArray(sizes)) return [...textSearch((j.text as Json) ?? j), ...(j.image ? imageSearch(j.image as Json) : [])];
+  const rows: Omit<Row, 'bench'>[] = [];
+  const largest = Math.max(...sizes.map((s) => num(s.records) ?? 0));
+  for (const size of sizes) {
+    const records = num(size.records);
+    const atLargest = records === largest;
+    const text = size.text as Json | undefined;
+    const image = size.image as Json | undefined;
+    const p99 = num(text?.p99Ms);
+    rows.push({ figure: `text search at ${fmt(records)} records, p50 / p99`, value: `${fmt(num(text?.p50Ms))} / ${fmt(p99)} ms`, baseline: `${fmt(num(text?.indexedLookupP50Ms))} ms indexed lookup`, ratio: '—', goal: 'p99 ≤ 50 ms', met: met(p99 === undefined ? undefined : p99 <= 50) });
+    if (!image) continue;
+    const speedup = num(image.speedupVsExhaustive);
+    const same = share(image.sameTopAsExhaustive);
+    rows.push(
+      { figure: `image search at ${fmt(records)} records, p50 / p99`, value: `${fmt(num(image.p50Ms))} / ${fmt(num(image.p99Ms))} ms`, baseline: `${fmt(num(image.exhaustiveP50Ms))} ms brute-force scan`, ratio: fmt(speedup, '× faster'), goal: atLargest ? '≥ 20× faster' : 'report', met: atLargest ? met(speedup === undefined ? undefined : speedup >= 20) : '—' },
+      { figure: `image search at ${fmt(records)} records: same top result as the scan`, value: String(image.sameTopAsExhaustive ?? '—'), baseline: '—', ratio: '—', goal: 'same results', met: met(same === undefined ? undefined : same === 1) },
+    );
+  }
+  const summary = j.summary as Json | undefined;
+  const costRatio = num(summary?.imageCostRatioLargestToSmallest);
+  const costGoal = num(summary?.imageGoalCostRatio);
+  if (costRatio !== undefined) rows.push({ figure: 'image search: cost at the largest size / the smallest', value: fmt(costRatio, '×'), baseline: '—', ratio: '—', goal: costGoal ? `≤ ${costGoal}×` : 'report', met: costGoal ? met(costRatio <= costGoal) : '—' });
+  return rows;
+}
 
 const EXTRACTORS: Record<string, (j: Json) => Omit<Row, 'bench'>[]> = { media, store, http, 'image-search': imageSearch, search };
 
