@@ -187,7 +187,7 @@ describe('embedded store: read optimisations keep answers identical', function (
       { i: true, zz: 1 },
       { 'c.d': 1 }, // dotted: mingo does it
     ];
-    const extra = c.db.collection('typed');
+    const extra = c.db.collection<{ _id: unknown; [field: string]: unknown }>('typed');
     await extra.insertMany([
       { z: 1, _id: 'last', a: /x/i, b: Long.fromString('9007199254740993'), c: Decimal128.fromString('1.5'), d: new Double(2.5) },
       { _id: 7, m: { nested: [1, { deep: null }] }, a: new Date(0), b: Buffer.from('hi'), y: true, x: 'é' },
