@@ -82,7 +82,7 @@ export function scan(t: Target, p: Plan | undefined, query: Query | undefined, v
   const trusted = Boolean(p.covered) || !query;
   const seen = new Set<number>();
   for (const branch of p.or ?? [p]) {
-    const stop = walkRids(t, branch, seen, stats, (rid, data) => {
+    const stop = walkRids(t, branch, seen, stats, true, (rid, data) => {
       if (data) return consider(rid, data, trusted);
       const r = s.docByRid.get(rid) as { rid: number; data: Buffer } | undefined;
       return r ? consider(r.rid, r.data, trusted) : false;
@@ -100,6 +100,7 @@ function walkRids(
   p: Plan,
   seen: Set<number>,
   stats: ScanStats | undefined,
+  withDocs: boolean,
   onRid: (rid: number, data?: Buffer) => boolean,
 ): boolean {
   const s = t.storage.stmt;
@@ -129,11 +130,14 @@ function walkRids(
       }
       continue;
     }
-    for (const { rid } of s.range.iterate(p.index.id, range.lo, range.hi) as Iterable<{ rid: number }>) {
+    // Documents come with their keys (one statement, not one lookup per key) unless probes may reject them first.
+    const joined = withDocs && probes.length === 0;
+    const st = joined ? s.rangeDocs : s.range;
+    for (const { rid, data } of st.iterate(p.index.id, range.lo, range.hi) as Iterable<{ rid: number; data?: Buffer }>) {
       if (stats) stats.keysExamined++;
       if (seen.has(rid)) continue;
       seen.add(rid);
-      if (passes(rid) && onRid(rid)) return true;
+      if (passes(rid) && onRid(rid, data)) return true;
     }
   }
   return false;
@@ -160,7 +164,7 @@ export function countMatches(t: Target, p: Plan | undefined, query: Query | unde
       return n;
     }
     let n = 0;
-    walkRids(t, p, new Set(), stats, () => ++n >= cap);
+    walkRids(t, p, new Set(), stats, false, () => ++n >= cap);
     return n;
   }
   let n = 0;

@@ -146,20 +146,32 @@ export function serializeReply(reply: Document): Buffer {
 }
 
 function serializeWithRaw(doc: Document | unknown[]): Buffer {
-  const parts: Buffer[] = [];
+  // Measure, then write once: a reply can hold thousands of documents.
+  const parts: Array<{ head?: Buffer; body: Buffer }> = [];
   const entries: Array<[string, unknown]> = Array.isArray(doc) ? doc.map((v, i) => [String(i), v]) : Object.entries(doc);
+  let size = 5;
   for (const [k, v] of entries) {
     if (v instanceof RawBson || ((Array.isArray(v) || isPlainObject(v)) && holdsRaw(v))) {
-      parts.push(Buffer.from([Array.isArray(v) ? 0x04 : 0x03]), Buffer.from(`${k}\0`, 'utf8'));
-      parts.push(v instanceof RawBson ? v.bytes : serializeWithRaw(v as Document));
+      const body = v instanceof RawBson ? v.bytes : serializeWithRaw(v as Document);
+      const head = Buffer.from(`_${k}\0`, 'utf8');
+      head[0] = Array.isArray(v) ? 0x04 : 0x03;
+      parts.push({ head, body });
+      size += head.length + body.length;
       continue;
     }
     // One element serialised alone: the bytes between its document's length and terminator.
     const one = serialize({ [k]: v });
-    parts.push(Buffer.from(one.buffer, one.byteOffset + 4, one.byteLength - 5));
+    const body = Buffer.from(one.buffer, one.byteOffset + 4, one.byteLength - 5);
+    parts.push({ body });
+    size += body.length;
   }
-  const size = 5 + parts.reduce((n, p) => n + p.length, 0);
-  const head = Buffer.allocUnsafe(4);
-  head.writeInt32LE(size, 0);
-  return Buffer.concat([head, ...parts, Buffer.from([0])], size);
+  const out = Buffer.allocUnsafe(size);
+  out.writeInt32LE(size, 0);
+  let pos = 4;
+  for (const { head, body } of parts) {
+    if (head) pos += head.copy(out, pos);
+    pos += body.copy(out, pos);
+  }
+  out[pos] = 0;
+  return out;
 }

@@ -106,6 +106,7 @@ export class Storage {
     rangeCount: Database.Statement<[number, Buffer, Buffer, number]>;
     idRangeCount: Database.Statement<[number, Buffer, Buffer, number]>;
     probe: Database.Statement<[number, Buffer, number]>;
+    rangeDocs: Database.Statement<[number, Buffer, Buffer]>;
     walkAsc: Database.Statement<[number]>;
     walkDesc: Database.Statement<[number]>;
   };
@@ -158,6 +159,9 @@ export class Storage {
         'SELECT count(*) AS n FROM (SELECT 1 FROM docs WHERE coll = ? AND idkey >= ? AND idkey < ? LIMIT ?)',
       ),
       probe: db.prepare('SELECT 1 AS hit FROM ix WHERE idx = ? AND key = ? AND rid = ?'),
+      rangeDocs: db.prepare(
+        'SELECT ix.rid, d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? AND ix.key >= ? AND ix.key < ?',
+      ),
       walkAsc: db.prepare('SELECT d.rid, d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key ASC'),
       walkDesc: db.prepare('SELECT d.rid, d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key DESC'),
     };
