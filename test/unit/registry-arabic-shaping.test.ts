@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { shapeArabic, visualRuns } from '../../server/modules/registry/arabic-shaping.js';
+import { shapeArabic, visualRuns } from '../../server/lib/pdf/arabic-shaping.js';
 
 const hex = (s: string) => Array.from(s, (c) => c.codePointAt(0)!.toString(16));
 

@@ -1,40 +1,12 @@
 /**
  * The certificate of registration as a PDF (A4): texts in French and Arabic (shaped and laid out
  * right to left by arabic-shaping.ts), the motif, dates, holder, protection type, and a QR code
- * to the verification page with the signature.
- *
- * Arabic needs a font with Arabic glyphs: the first of FONT_CANDIDATES found on the machine
- * (Debian: fonts-dejavu-core, fonts-noto-core or fonts-hosny-amiri). Without one, the certificate
- * is drawn in Helvetica and its Arabic lines are left out rather than printed as empty boxes.
+ * to the verification page with the signature. Fonts and bidi lines: lib/pdf/pdf-text.ts.
  */
-import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { crafts, protectionTypes, regions } from '../reference/reference.data.js';
-import { visualRuns } from './arabic-shaping.js';
-
-const FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf',
-  '/usr/share/fonts/truetype/freefont/FreeSans.ttf',
-];
-const ARABIC_CANDIDATES = [
-  '/usr/share/fonts/truetype/fonts-hosny-amiri/Amiri-Regular.ttf',
-  '/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-];
-const BOLD_CANDIDATES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'];
-
-const firstFile = (paths: string[]) => paths.find((p) => fs.existsSync(p));
-const fonts = (() => {
-  const latin = firstFile(FONT_CANDIDATES);
-  const arabic = firstFile(ARABIC_CANDIDATES);
-  const bold = firstFile(BOLD_CANDIDATES);
-  return { latin, arabic, bold };
-})();
-
-/** Whether Arabic text can be drawn (a font with Arabic glyphs is installed). */
-export const canDrawArabic = Boolean(fonts.arabic);
+import { pdfText } from '../../lib/pdf/pdf-text.js';
 
 export interface CertificateData {
   registrationNumber: string;
@@ -58,8 +30,6 @@ export interface CertificateData {
 const names = (list: ReadonlyArray<{ code: string; names: { ar: string; fr: string } }>, code: string) => list.find((e) => e.code === code)?.names ?? { ar: code, fr: code };
 const day = (d?: Date) => (d ? new Date(d).toISOString().slice(0, 10) : '—');
 
-type Doc = InstanceType<typeof PDFDocument>;
-
 export async function renderCertificatePdf(data: CertificateData): Promise<Buffer> {
   const qr = await QRCode.toBuffer(data.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 300 });
   return new Promise((resolve, reject) => {
@@ -68,34 +38,7 @@ export async function renderCertificatePdf(data: CertificateData): Promise<Buffe
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    if (fonts.latin) doc.registerFont('latin', fonts.latin);
-    if (fonts.arabic) doc.registerFont('arabic', fonts.arabic);
-    if (fonts.bold) doc.registerFont('bold', fonts.bold);
-    const latin = fonts.latin ? 'latin' : 'Helvetica';
-    const bold = fonts.bold ? 'bold' : fonts.latin ? 'latin' : 'Helvetica-Bold';
-    const left = 50;
-    const width = doc.page.width - 100;
-
-    /** Draws one logical line (wrapped by words) with bidi runs; returns the y below it. */
-    const line = (text: string, y: number, opts: { size: number; align: 'left' | 'right' | 'center'; font?: string; rtl?: boolean }) => {
-      if (!text) return y;
-      const hasArabic = /[\u0600-\u06FF]/.test(text);
-      if (hasArabic && !fonts.arabic) return y;
-      const font = hasArabic ? 'arabic' : (opts.font ?? latin);
-      doc.font(font).fontSize(opts.size);
-      for (const part of wrap(doc, text, width)) {
-        const runs = visualRuns(part, opts.rtl);
-        const widths = runs.map((r) => doc.widthOfString(r.text));
-        const total = widths.reduce((a, b) => a + b, 0);
-        let x = opts.align === 'right' ? left + width - total : opts.align === 'center' ? left + (width - total) / 2 : left;
-        runs.forEach((r, i) => {
-          doc.text(r.text, x, y, { lineBreak: false });
-          x += widths[i]!;
-        });
-        y += opts.size * 1.45;
-      }
-      return y;
-    };
+    const { latin, bold, left, width, line } = pdfText(doc, 50);
 
     const type = names(protectionTypes, data.protectionType);
     let y = 50;
@@ -149,20 +92,4 @@ export async function renderCertificatePdf(data: CertificateData): Promise<Buffe
     doc.text(data.verifyUrl, left, doc.y + 2, { width, link: data.verifyUrl });
     doc.end();
   });
-}
-
-/** Greedy word wrap of a logical line to the page width (in the current font and size). */
-function wrap(doc: Doc, text: string, width: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let current = '';
-  for (const w of words) {
-    const next = current ? `${current} ${w}` : w;
-    if (current && doc.widthOfString(next) > width) {
-      lines.push(current);
-      current = w;
-    } else current = next;
-  }
-  if (current) lines.push(current);
-  return lines;
 }
