@@ -10,7 +10,7 @@ import { resetDatabase } from '../support/db.js';
 const setCookies = (res: request.Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
 const cookieNamed = (res: request.Response, name: string) => setCookies(res).find((c) => c.startsWith(`${name}=`));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sessions = () => mongoose.connection.db!.collection<{ _id: string; session: Record<string, unknown>; expires: Date }>('sessions');
+const sessions = () => mongoose.connection.db!.collection<{ _id: string; session: Record<string, unknown>; expires: Date; lastModified?: Date }>('sessions');
 
 describe('accounts: sessions and CSRF', () => {
   const { app, config } = createTestApp();
@@ -132,7 +132,12 @@ describe('accounts: sessions and CSRF', () => {
       const signedIn = await sessions().findOne({ _id: sid });
       assert.equal((signedIn?.session.passport as { user?: string } | undefined)?.user, actor.user.id);
       assert.equal(typeof signedIn?.session.loginAt, 'number');
+      // The stored expiry moves at most once a minute (touchAfter), not on every request…
       await sleep(30);
+      await agent.get(`${API}/auth/me`).expect(200);
+      assert.deepEqual((await sessions().findOne({ _id: sid }))!.expires, signedIn!.expires);
+      // …and does once the last move is older than that.
+      await sessions().updateOne({ _id: sid }, { $set: { lastModified: new Date(Date.now() - 2 * 60_000) } });
       await agent.get(`${API}/auth/me`).expect(200);
       const touched = await sessions().findOne({ _id: sid });
       assert.ok(touched!.expires > signedIn!.expires, 'an authenticated request moves the expiry (touch)');

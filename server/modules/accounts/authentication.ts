@@ -214,6 +214,11 @@ export function createAuthentication(config: Config): Authentication {
   return { authenticate, csrfProtection, issueCsrfToken, logIn, startSession, logOut, cookieNames: names };
 }
 
+/** How often (s) an unchanged session's stored expiry is moved: 1/60 of the idle lifetime, at most a minute. */
+export function touchAfterSeconds(idleMs: number): number {
+  return Math.min(60, Math.floor(idleMs / 60_000));
+}
+
 function createSessionStore(config: Config): MongoStore {
   const store = withoutUnchangedIdInSet(
     MongoStore.create({
@@ -223,6 +228,11 @@ function createSessionStore(config: Config): MongoStore {
       stringify: false,
       ttl: Math.ceil(config.sessionIdleMs / 1000),
       autoRemove: 'native', // a TTL index on `expires`
+      // The rolling idle timeout would otherwise cost a durable write on every request of every
+      // visitor with a session (the store's expiry moved each time): move it at most once per
+      // 1/60 of the idle lifetime (a minute for an hour). The cookie still rolls on every answer;
+      // the stored expiry lags by that much at most, so a session may end that much early.
+      touchAfter: touchAfterSeconds(config.sessionIdleMs),
     }),
   );
   // The TTL index is built in the background; if the app stops before it is done, that must not
