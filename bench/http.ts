@@ -2,7 +2,8 @@
  * HTTP benchmark: the public pages of the real server (a child process on the embedded store, in
  * a temporary folder) under autocannon, against a bare Express hello-world in its own process on
  * the same machine in the same run. 100 connections, 20 s per target (BENCH_QUICK=1: 5 s).
- * Targets: GET /api/v1/reference (no database), and, when the registry routes exist, a record page
+ * Targets: GET /api/v1/reference (no database; then again with a visitor's session cookie, which
+ * costs a session read), and, when the registry routes exist, a record page
  * GET /api/v1/registry/:number and a text search GET /api/v1/registry/search?q=; otherwise an
  * owner's GET /api/v1/applications/:id. Prints one JSON line last.
  * Run: npx tsx bench/http.ts
@@ -38,6 +39,11 @@ try {
   const hasRegistry = Boolean(openapi.paths[`${API}/registry/search`] && openapi.paths[`${API}/registry/{number}`]);
 
   const targets: Array<{ name: string; paths: string[]; headers?: Record<string, string> }> = [{ name: 'GET /reference', paths: [`${API}/reference`] }];
+  // A browser that has fetched a CSRF token sends its session cookie with every request: the
+  // session is read from the store each time.
+  const visitor = await Session.anonymous(server.url);
+  const visitorCookie = [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  targets.push({ name: 'GET /reference (visitor with a session cookie)', paths: [`${API}/reference`], headers: { Cookie: visitorCookie } });
   const admin = await Session.signIn(server.url, ADMIN.email, ADMIN.password);
   if (hasRegistry) {
     const t = Date.now();
@@ -52,13 +58,23 @@ try {
     targets.push({ name: 'GET /applications/:id (owner)', paths: [`${API}/applications/${created.body.application.id}`], headers: { Authorization: `Bearer ${token.body.token}` } });
   }
 
-  log(`hello-world baseline, ${CONNECTIONS} connections, ${DURATION} s`);
-  const baseline = await runLoad({ url: `http://127.0.0.1:${helloPort}`, paths: ['/hello'], connections: CONNECTIONS, durationSeconds: DURATION });
-  const results: Record<string, LoadFigures & { ratioToBaseline: number }> = {};
+  // The machine is shared and noisy: the baseline is measured before AND after the targets, and
+  // each target is compared with the mean of the two (both runs are reported).
+  const runBaseline = (when: string) => {
+    log(`hello-world baseline (${when}), ${CONNECTIONS} connections, ${DURATION} s`);
+    return runLoad({ url: `http://127.0.0.1:${helloPort}`, paths: ['/hello'], connections: CONNECTIONS, durationSeconds: DURATION });
+  };
+  const before = await runBaseline('before');
+  const measured: Array<[string, LoadFigures]> = [];
   for (const target of targets) {
     log(`${target.name}, ${CONNECTIONS} connections, ${DURATION} s`);
-    const figures = await runLoad({ url: server.url, paths: target.paths, headers: target.headers, connections: CONNECTIONS, durationSeconds: DURATION });
-    results[target.name] = { ...figures, ratioToBaseline: Math.round((figures.requestsPerSec / baseline.requestsPerSec) * 100) / 100 };
+    measured.push([target.name, await runLoad({ url: server.url, paths: target.paths, headers: target.headers, connections: CONNECTIONS, durationSeconds: DURATION })]);
+  }
+  const after = await runBaseline('after');
+  const baseline = { ...before, requestsPerSec: Math.round((before.requestsPerSec + after.requestsPerSec) / 2) };
+  const results: Record<string, LoadFigures & { ratioToBaseline: number }> = {};
+  for (const [name, figures] of measured) {
+    results[name] = { ...figures, ratioToBaseline: Math.round((figures.requestsPerSec / baseline.requestsPerSec) * 100) / 100 };
   }
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const rss = Number(/^naqsh_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
@@ -69,7 +85,7 @@ try {
       durationSeconds: DURATION,
       records: hasRegistry ? RECORDS : 0,
       cpus: os.cpus().length,
-      baseline: { name: 'bare Express hello-world', ...baseline },
+      baseline: { name: 'bare Express hello-world (mean of a run before and a run after the targets)', ...baseline, runsRequestsPerSec: [before.requestsPerSec, after.requestsPerSec] },
       targets: results,
       serverRssMBAfter: Math.round(rss / 2 ** 20),
       note: 'server: NODE_ENV=development (production cookies are Secure-only, and this runs over plain HTTP), LOG_LEVEL=warn, embedded store in-process; autocannon shares the 2 cores with both servers.',

@@ -80,6 +80,8 @@ function store(j: Json): Omit<Row, 'bench'>[] {
 function http(j: Json): Omit<Row, 'bench'>[] {
   const baseline = j.baseline as Json | undefined;
   const base = num(baseline?.requestsPerSec);
+  const runs = (baseline?.runsRequestsPerSec as unknown[] | undefined)?.map(num).filter((v): v is number => v !== undefined);
+  const baseText = `${fmt(base, ' req/s')} hello-world${runs && runs.length > 1 ? ` (runs ${runs.join(', ')})` : ''}`;
   const rows: Omit<Row, 'bench'>[] = [];
   for (const [name, raw] of Object.entries((j.targets as Record<string, Json>) ?? {})) {
     const rps = num(raw.requestsPerSec);
@@ -87,7 +89,7 @@ function http(j: Json): Omit<Row, 'bench'>[] {
     const lat = raw.latencyMs as Json | undefined;
     // autocannon counts timeouts among its errors: adding both would count them twice.
     const failures = (num(raw.errors) ?? 0) + (num(raw.non2xx) ?? 0);
-    rows.push({ figure: `http: ${name}, ${String(j.connections)} conn.`, value: fmt(rps, ' req/s'), baseline: `${fmt(base, ' req/s')} hello-world`, ratio: fmt(ratio, '×'), goal: '≥ 0.3×', met: met(ratio === undefined ? undefined : ratio >= 0.3 && failures === 0) });
+    rows.push({ figure: `http: ${name}, ${String(j.connections)} conn.`, value: fmt(rps, ' req/s'), baseline: baseText, ratio: fmt(ratio, '×'), goal: '≥ 0.3×', met: met(ratio === undefined ? undefined : ratio >= 0.3 && failures === 0) });
     rows.push({ figure: `http: ${name} latency p50 / p99`, value: `${fmt(num(lat?.p50))} / ${fmt(num(lat?.p99))} ms`, baseline: `${fmt(num((baseline?.latencyMs as Json)?.p50))} / ${fmt(num((baseline?.latencyMs as Json)?.p99))} ms`, ratio: '—', goal: failures ? `${failures} failed requests` : 'report', met: failures ? 'no' : '—' });
   }
   return rows;
