@@ -97,6 +97,7 @@ async function reads(c: Collection, filter: Document): Promise<Reads> {
   return {
     set: byId(await c.find(filter).toArray()),
     sortedPage: await c.find(filter).sort({ i: -1 }).skip(1).limit(3).toArray(),
+    idPage: await c.find(filter).sort({ _id: -1 }).skip(1).limit(3).toArray(),
     count: (await db.command({ count: c.collectionName, query: filter })).n,
     countPage: (await db.command({ count: c.collectionName, query: filter, skip: 2, limit: 3 })).n,
     countDocuments: await c.countDocuments(filter),

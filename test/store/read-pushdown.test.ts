@@ -163,4 +163,44 @@ describe('embedded store: reads stop at what they return', function () {
     assert.equal((await c.findOneAndUpdate({ g: 1 }, { $set: { x: 1 } }))?.i, 1);
     assert.equal((await c.findOneAndUpdate({ g: 1 }, { $set: { x: 2 } }, { sort: { i: -1 } }))?.i, 49);
   });
+
+  it('When a page sorted by _id has a filter an index narrows to many matches, then it walks _id order and reads about one page', async () => {
+    const c = db.collection('listing');
+    await c.insertMany(
+      Array.from({ length: 5000 }, (_, i) => ({ _id: i as never, status: i % 5 ? 'registered' : 'pending', n: i })),
+    );
+    await c.createIndex({ status: 1 });
+    const pages: Array<{ filter: Document; sort: Record<string, 1 | -1>; skip: number; limit: number }> = [
+      { filter: { status: 'registered' }, sort: { _id: -1 }, skip: 10, limit: 21 },
+      { filter: { status: 'registered' }, sort: { _id: 1 }, skip: 0, limit: 5 },
+      { filter: { status: 'pending' }, sort: { _id: -1 }, skip: 0, limit: 5 }, // 1 000 matches: the index wins
+      { filter: { status: 'registered', n: { $lt: 5 } }, sort: { _id: -1 }, skip: 0, limit: 3 }, // matches at the far end
+      { filter: {}, sort: { _id: -1 }, skip: 3, limit: 4 },
+    ];
+    const examined: number[] = [];
+    const results: Document[][] = [];
+    for (const p of pages) {
+      examined.push((await explain({ find: 'listing', ...p })).docs);
+      results.push(await c.find(p.filter).sort(p.sort).skip(p.skip).limit(p.limit).toArray());
+    }
+    assert.ok(examined[0]! <= 40, `registered page: ${examined[0]}`);
+    assert.ok(examined[1]! <= 10, `ascending page: ${examined[1]}`);
+    assert.equal(examined[2], 1000);
+    assert.ok(examined[3]! > 4000, `the walk gave up and the plan ran: ${examined[3]}`);
+    assert.ok(examined[4]! <= 7, `no filter: ${examined[4]}`);
+    const registeredDesc = Array.from({ length: 5000 }, (_, i) => 4999 - i).filter((i) => i % 5 !== 0);
+    assert.deepEqual(
+      results[0]!.map((d) => d._id),
+      registeredDesc.slice(10, 31),
+    );
+    assert.deepEqual(
+      results[3]!.map((d) => d._id),
+      [4, 3, 2],
+    );
+    setStoreTuning(ALL_OFF);
+    for (let k = 0; k < pages.length; k++) {
+      const p = pages[k]!;
+      assert.deepEqual(await c.find(p.filter).sort(p.sort).skip(p.skip).limit(p.limit).toArray(), results[k], JSON.stringify(p));
+    }
+  });
 });

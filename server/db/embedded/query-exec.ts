@@ -10,7 +10,7 @@ import type { Query } from './mingo-context.js';
 import type { Storage } from './storage.js';
 import { decodeDoc } from './storage.js';
 import type { Index } from './indexes.js';
-import { planQuery, tuning, type Plan } from './planner.js';
+import { planQuery, tuning, ESTIMATE_CAP, type Plan } from './planner.js';
 
 /** A stored document; decoded on first use (covered plans hand the bytes out untouched). */
 export class Row {
@@ -173,10 +173,17 @@ export function countMatches(t: Target, p: Plan | undefined, query: Query | unde
 }
 
 /**
- * sort + limit without a selective filter (a listing page: newest first, 20 at a time) walks
- * an index in sort order and stops after skip + limit matches, instead of reading and sorting
- * the whole collection. Only for complete, non-multikey indexes whose leading fields are the
- * sort fields in one direction (keys are stored ascending, so mixed directions cannot be served).
+ * sort + limit served by walking an index in sort order, stopping after skip + limit matches,
+ * instead of reading and sorting every match (a listing page: newest first, 20 at a time).
+ * For `_id` (the documents' own key order) and complete, non-multikey indexes whose leading
+ * fields are the sort fields in one direction (keys are stored ascending, so mixed directions
+ * cannot be served).
+ *
+ * Without a usable filter index, any such index is walked. With one, the walk is tried only when
+ * that index leaves many candidates (a capped key count) and the sort order has no ties (`_id`
+ * or a unique index on exactly the sort fields: the walk and the sort order ties differently);
+ * it gives up after a budget of documents and the plan runs instead, so a walk through a sparse
+ * match costs at most about what the plan costs.
  */
 export function walkSortIndex(
   t: Target,
@@ -186,25 +193,46 @@ export function walkSortIndex(
   want: number,
   stats?: ScanStats,
 ): Row[] | undefined {
-  if (!sort || !want || filterPlan) return undefined; // a selective index wins
+  if (!sort || !want) return undefined;
   const fields = Object.keys(sort);
   const dirs = fields.map((f) => Number(sort[f]));
   if (fields.length === 0 || !dirs.every((d) => d === dirs[0]) || Math.abs(dirs[0]!) !== 1) return undefined;
-  const index = t.indexes.find((ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f));
-  if (!index) return undefined;
-  if (stats) stats.plan = { index, ranges: [], bounds: Object.fromEntries(fields.map((f) => [f, 'MinKey .. MaxKey'])) };
+  const byId = fields.length === 1 && fields[0] === '_id';
+  const index = byId
+    ? undefined
+    : t.indexes.find((ix) => ix.complete && !ix.multikey && fields.every((f, i) => ix.fields[i] === f));
+  if (!byId && !index) return undefined;
+  let budget = Infinity;
+  if (filterPlan) {
+    const noTies = byId || (index!.unique && index!.fields.length === fields.length);
+    if (!tuning.selectivity || !noTies || filterPlan.or) return undefined;
+    if (estimate(t, filterPlan, ESTIMATE_CAP) < ESTIMATE_CAP) return undefined; // a selective index wins
+    budget = 2 * ESTIMATE_CAP;
+  }
+  const s = t.storage.stmt;
+  const asc = dirs[0]! > 0;
+  const rows = (
+    byId ? (asc ? s.idWalkAsc : s.idWalkDesc).iterate(t.id) : (asc ? s.walkAsc : s.walkDesc).iterate(index!.id)
+  ) as Iterable<{ rid: number; data: Buffer }>;
+  const walked: Plan = {
+    index: index ?? '_id',
+    ranges: [],
+    bounds: Object.fromEntries(fields.map((f) => [f, 'MinKey .. MaxKey'])),
+  };
   const out: Row[] = [];
-  const st = dirs[0]! > 0 ? t.storage.stmt.walkAsc : t.storage.stmt.walkDesc;
-  for (const r of st.iterate(index.id) as Iterable<{ rid: number; data: Buffer }>) {
+  let read = 0;
+  for (const r of rows) {
     if (stats) {
       stats.keysExamined++;
       stats.docsExamined++;
     }
+    if (++read > budget) return undefined;
     const row = new Row(r.rid, r.data);
     if (query && !query.test(row.doc)) continue;
     out.push(row);
     if (out.length >= want) break;
   }
+  if (stats) stats.plan = walked;
   return out;
 }
 

@@ -109,6 +109,8 @@ export class Storage {
     rangeDocs: Database.Statement<[number, Buffer, Buffer]>;
     walkAsc: Database.Statement<[number]>;
     walkDesc: Database.Statement<[number]>;
+    idWalkAsc: Database.Statement<[number]>;
+    idWalkDesc: Database.Statement<[number]>;
   };
 
   constructor(
@@ -164,6 +166,8 @@ export class Storage {
       ),
       walkAsc: db.prepare('SELECT d.rid, d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key ASC'),
       walkDesc: db.prepare('SELECT d.rid, d.data FROM ix JOIN docs d ON d.rid = ix.rid WHERE ix.idx = ? ORDER BY ix.key DESC'),
+      idWalkAsc: db.prepare('SELECT rid, data FROM docs WHERE coll = ? ORDER BY idkey ASC'),
+      idWalkDesc: db.prepare('SELECT rid, data FROM docs WHERE coll = ? ORDER BY idkey DESC'),
     };
     this.logger?.info?.({ file }, 'embedded store opened');
   }
