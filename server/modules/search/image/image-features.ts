@@ -120,13 +120,18 @@ export function normaliseCrop(c: CropBox): CropBox {
 function resizeArea(src: Float32Array, w: number, h: number, nw: number, nh: number, ch = 1): Float32Array {
   const tmp = new Float32Array(nw * h * ch), out = new Float32Array(nw * nh * ch);
   const sx = w / nw, sy = h / nh;
+  // horizontal taps once, then row by row (contiguous memory; same sums in the same order)
+  const taps: { x: number; i: number; wt: number }[] = [];
   for (let x = 0; x < nw; x++) {
     const a = x * sx, b = a + sx, i0 = Math.floor(a), i1 = Math.min(w, Math.ceil(b));
     for (let i = i0; i < i1; i++) {
       const wt = (Math.min(b, i + 1) - Math.max(a, i)) / sx;
-      if (wt <= 0) continue;
-      for (let y = 0; y < h; y++) for (let c = 0; c < ch; c++) tmp[(y * nw + x) * ch + c]! += src[(y * w + i) * ch + c]! * wt;
+      if (wt > 0) taps.push({ x, i, wt });
     }
+  }
+  for (let y = 0; y < h; y++) {
+    const so = y * w * ch, to = y * nw * ch;
+    for (const { x, i, wt } of taps) for (let c = 0; c < ch; c++) tmp[to + x * ch + c]! += src[so + i * ch + c]! * wt;
   }
   for (let y = 0; y < nh; y++) {
     const a = y * sy, b = a + sy, j0 = Math.floor(a), j1 = Math.min(h, Math.ceil(b));
@@ -148,6 +153,13 @@ function blur(src: Float32Array, w: number, h: number, passes: number): Float32A
     for (let y = 0; y < h; y++) {
       const o = y * w;
       for (let x = 0; x < w; x++) {
+        // interior pixels skip the edge clamps (same arithmetic, so the same values)
+        if (x >= 2 && x < w - 2) {
+          const end = o + w - 2;
+          for (let i = o + x; i < end; i++) b[i] = (a[i - 2]! + a[i + 2]! + 4 * (a[i - 1]! + a[i + 1]!) + 6 * a[i]!) / 16;
+          x = w - 3;
+          continue;
+        }
         const xm2 = x < 2 ? 0 : x - 2, xm1 = x < 1 ? 0 : x - 1, xp1 = x + 1 >= w ? w - 1 : x + 1, xp2 = x + 2 >= w ? w - 1 : x + 2;
         b[o + x] = (a[o + xm2]! + a[o + xp2]! + 4 * (a[o + xm1]! + a[o + xp1]!) + 6 * a[o + x]!) / 16;
       }
@@ -317,7 +329,14 @@ export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] 
   }
   const budget = role === 'index' ? INDEX_KPS : QUERY_KPS;
   const border = PATCH_R + 2;
-  const levels: { img: Float32Array; P: Planes; w: number; h: number; f: number }[] = [];
+  // the descriptor planes (smoothed grey and colour) of a level are only sampled for the
+  // keypoints of two levels below: computed on demand, never for the two finest levels
+  const levels: { img: Float32Array; P?: Planes; L: Float32Array; A: Float32Array; B: Float32Array; w: number; h: number; f: number }[] = [];
+  const planes = (l: number): Planes => {
+    const Lv = levels[l]!;
+    Lv.P ??= { L: blur(Lv.img, Lv.w, Lv.h, 3), A: blur(Lv.A, Lv.w, Lv.h, 4), B: blur(Lv.B, Lv.w, Lv.h, 4), w: Lv.w, h: Lv.h };
+    return Lv.P;
+  };
   let prev: Float32Array = grey, lw = w, lh = h;
   for (let l = 0; l < MAX_LEVELS; l++) {
     const f = LEVEL_STEP ** l;
@@ -327,7 +346,7 @@ export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] 
     const L = new Float32Array(nw * nh), A = new Float32Array(nw * nh), B = new Float32Array(nw * nh);
     for (let i = 0; i < nw * nh; i++) { L[i] = lab[i * 3]!; A[i] = lab[i * 3 + 1]!; B[i] = lab[i * 3 + 2]!; }
     const img = blur(L, nw, nh, 1);
-    levels.push({ img, P: { L: blur(img, nw, nh, 3), A: blur(A, nw, nh, 4), B: blur(B, nw, nh, 4), w: nw, h: nh }, w: nw, h: nh, f });
+    levels.push({ img, L, A, B, w: nw, h: nh, f });
     prev = lab; lw = nw; lh = nh;
   }
   // per level: candidates spread over a grid, then a quota per level
@@ -352,7 +371,7 @@ export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] 
       const angs = orientations(Lv.img, Lv.w, c.x, c.y, PATCH_R, role === 'query');
       const D = levels[dl]!, k = Lv.f / D.f;
       for (const a of angs) {
-        const { d, m } = describe(D.P, c.x * k, c.y * k, DESC_SPAN * PATCH_R * k, a, role === 'query');
+        const { d, m } = describe(planes(dl), c.x * k, c.y * k, DESC_SPAN * PATCH_R * k, a, role === 'query');
         out.push({ x: c.x * Lv.f, y: c.y * Lv.f, level: l, angle: a, desc: d, ...(m ? { mdesc: m } : {}), score: c.r });
       }
     }

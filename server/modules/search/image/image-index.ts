@@ -45,8 +45,8 @@ const MATCH_DIST = 14; // of 128 bits
 /** Buckets with more entries than this are too common to say anything (stop words); bounds the work per query. */
 const MAX_BUCKET = 200;
 /** Records verified densely after the first re-ranking: the best DENSE_TOP, and the DENSE_VOTES best by local votes. */
-const DENSE_TOP = 10;
-const DENSE_VOTES = 10;
+const DENSE_TOP = 6;
+const DENSE_VOTES = 4;
 
 // ------------------------------------------------------------------------------------------
 // Decoding stored features
@@ -277,6 +277,21 @@ function keyOf(desc: Uint32Array, o: number, t: number): number {
 
 interface Match { q: number; k: number; d: number }
 
+/** Growable (query keypoint, stored keypoint, distance) triples: no object per raw match. */
+class MatchBuf {
+  q = new Int32Array(1024);
+  k = new Int32Array(1024);
+  d = new Uint8Array(1024);
+  n = 0;
+  push(q: number, k: number, d: number): void {
+    if (this.n === this.q.length) {
+      const grow = <T extends Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(a.length * 2); b.set(a); return b; };
+      this.q = grow(this.q); this.k = grow(this.k); this.d = grow(this.d);
+    }
+    this.q[this.n] = q; this.k[this.n] = k; this.d[this.n] = d; this.n++;
+  }
+}
+
 // Hough clustering of the one-match similarity hypotheses: angle bins of 30°, scale bins of one
 // level (log2 / 2), and where the stored image's centre lands in bins of a quarter of its size.
 // Each match votes for the 2 nearest bins per dimension (16 bins), in a reused open-addressing
@@ -300,7 +315,7 @@ interface Verified { inliers: number; region?: { x0: number; y0: number; x1: num
 
 function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number, kw: number, kh: number): Verified {
   matches.sort((a, b) => a.d - b.d);
-  if (matches.length > 600) matches.length = 600;
+  if (matches.length > 400) matches.length = 400;
   const M = matches.length;
   if (M < 3) return { inliers: Math.min(M, 1) };
   const cx = kw / 2, cy = kh / 2, span = Math.max(kw, kh);
@@ -434,13 +449,15 @@ function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number
 // ------------------------------------------------------------------------------------------
 // Scoring
 
-/** Map the evidence to a similarity in [0, 1]. */
+/** Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies. */
 export function combineScore(inliers: number, global: number): number {
-  // distractors with repeated structures reach tens of consistent local matches by chance, so
-  // the local evidence grows slowly instead of saturating; more inliers always rank higher
-  const local = inliers <= 6 ? 0 : 1 - Math.exp(-(inliers - 6) / 40);
-  const glob = Math.max(0, Math.min(1, global));
-  return Math.min(1, Math.max(local, glob) + 0.1 * Math.min(local, glob));
+  // Two independent kinds of evidence, combined like probabilities (noisy-or), so that either
+  // one alone can rank a record first: a partial view or a motif small in a scene has a dozen
+  // verified keypoints and no global resemblance; a tilted, slanted photo has some of both.
+  // Unrelated images reach ~0.3 of thumbnail correlation and 1-2 chance inliers: those are 0.
+  const local = inliers <= 2 ? 0 : 1 - Math.exp(-(inliers - 2) / 20);
+  const glob = Math.max(0, Math.min(1, (global - 0.3) / 0.7));
+  return 1 - (1 - local) * (1 - glob);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -457,6 +474,7 @@ export class ImageIndex {
   private nKp = 0;
   private stamp = new Uint32Array(1024);
   private stampGen = 0;
+  private votes = new Float32Array(256);
   // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
   private heads: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1 << KEY_BITS).fill(-1));
   private counts: Uint32Array[] = Array.from({ length: TABLES }, () => new Uint32Array(1 << KEY_BITS));
@@ -547,8 +565,9 @@ export class ImageIndex {
     const limit = opts.limit ?? 10, C = opts.candidates ?? 48;
     // 1. retrieval: hash lookups, Hamming check, votes per record
     const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
-    const matches: Match[][] = sets.map(() => []);
-    const votes = new Map<number, number>();
+    const matches = sets.map(() => new MatchBuf());
+    if (this.votes.length < this.slots.length) this.votes = new Float32Array(this.slots.length * 2);
+    const votes = this.votes, voted: number[] = [];
     for (let si = 0; si < sets.length; si++) {
       const D = sets[si]!;
       for (let i = 0; i < q.n; i++) {
@@ -568,18 +587,23 @@ export class ImageIndex {
             if (dist > MATCH_DIST) continue;
             const slot = this.kpSlot[k]!;
             if (!this.slots[slot]!.alive) continue;
-            matches[si]!.push({ q: i, k, d: dist });
-            if (slot !== lastSlot) { votes.set(slot, (votes.get(slot) ?? 0) + (1 - dist / (MATCH_DIST + 8))); lastSlot = slot; }
+            matches[si]!.push(i, k, dist);
+            if (slot !== lastSlot) {
+              if (votes[slot] === 0) voted.push(slot);
+              votes[slot]! += 1 - dist / (MATCH_DIST + 8);
+              lastSlot = slot;
+            }
           }
         }
       }
     }
-    const cands = [...votes.entries()].sort((a, b) => b[1] - a[1]).slice(0, C).map(([s]) => s);
+    const cands = voted.sort((a, b) => votes[b]! - votes[a]!).slice(0, C);
+    for (const sl of voted) votes[sl] = 0;
     const T2 = performance.now();
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
     const gbest = new Map<number, number>();
-    for (const t of q.pooled) {
-      const code = globalCode(t);
+    for (const v of q.probes) {
+      const code = globalCode(q.pooled[v]!);
       for (let tb = 0; tb < GTABLES; tb++) {
         const key = gkey(code, tb), heads = this.gheads[tb]!, nx = this.gnexts[tb]!;
         for (let probe = -1; probe < GKEY; probe++) {
@@ -605,19 +629,23 @@ export class ImageIndex {
     for (const h of first.slice(0, DENSE_TOP)) dense.add(this.byId.get(h.id)!);
     for (const sl of cands.slice(0, DENSE_VOTES)) dense.add(sl);
     const denseSlots = [...dense];
-    const dm: Match[][] = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => denseSlots.flatMap((sl) => this.denseMatches(D, q.n, sl)));
+    const dm = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => {
+      const buf = new MatchBuf();
+      for (const sl of denseSlots) this.denseMatches(D, q.n, sl, buf);
+      return buf;
+    });
     const refined = new Map(this.rerank(q, denseSlots, dm, denseSlots.length).map((h) => [h.id, h]));
     const rr = first.map((h) => {
       const d = refined.get(h.id);
       return d && d.similarity > h.similarity ? d : h;
     }).sort((a, b) => b.similarity - a.similarity || b.inliers - a.inliers || b.global - a.global).slice(0, limit);
-    if (process.env.IMG_DEBUG) console.log('prep', (T1-T0).toFixed(0), 'local', (T2-T1).toFixed(0), 'global', (T3-T2).toFixed(0), 'rerank', (performance.now()-T3).toFixed(0), 'matches', matches.map(m=>m.length));
+    if (process.env.IMG_DEBUG) console.log('prep', (T1-T0).toFixed(0), 'local', (T2-T1).toFixed(0), 'global', (T3-T2).toFixed(0), 'rerank', (performance.now()-T3).toFixed(0), 'matches', matches.map((m) => m.n));
     return rr;
   }
 
   /** All matches within MATCH_DIST between the query descriptors D and one record (best 2 per query keypoint). */
-  private denseMatches(D: Uint32Array, n: number, slot: number): Match[] {
-    const s = this.slots[slot]!, out: Match[] = [];
+  private denseMatches(D: Uint32Array, n: number, slot: number, out: MatchBuf): void {
+    const s = this.slots[slot]!;
     const kd = this.kpDesc;
     for (let i = 0; i < n; i++) {
       const o = i * DESC_WORDS, d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
@@ -627,18 +655,22 @@ export class ImageIndex {
         const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + popcnt(d3 ^ kd[ko + 3]!);
         if (dist < b1) { b2 = b1; k2 = k1; b1 = dist; k1 = k; } else if (dist < b2) { b2 = dist; k2 = k; }
       }
-      if (k1 >= 0) out.push({ q: i, k: k1, d: b1 });
-      if (k2 >= 0) out.push({ q: i, k: k2, d: b2 });
+      if (k1 >= 0) out.push(i, k1, b1);
+      if (k2 >= 0) out.push(i, k2, b2);
     }
-    return out;
   }
 
   /** Re-rank the given records (slots) with the finer comparison. */
-  private rerank(q: PreparedQuery, cands: number[], matches: Match[][], limit: number): ImageMatch[] {
+  private rerank(q: PreparedQuery, cands: number[], matches: MatchBuf[], limit: number): ImageMatch[] {
     const pos = new Map<number, number>();
     cands.forEach((s, i) => pos.set(s, i));
     const per: Match[][][] = matches.map(() => cands.map(() => []));
-    matches.forEach((ms, si) => { for (const m of ms) { const c = pos.get(this.kpSlot[m.k]!); if (c !== undefined) per[si]![c]!.push(m); } });
+    matches.forEach((mb, si) => {
+      for (let j = 0; j < mb.n; j++) {
+        const c = pos.get(this.kpSlot[mb.k[j]!]!);
+        if (c !== undefined) per[si]![c]!.push({ q: mb.q[j]!, k: mb.k[j]!, d: mb.d[j]! });
+      }
+    });
     const out: ImageMatch[] = [];
     cands.forEach((slot, ci) => {
       const s = this.slots[slot]!;
@@ -664,7 +696,7 @@ export class ImageIndex {
     const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
     const all: number[] = [];
     this.slots.forEach((s, i) => { if (s.alive) all.push(i); });
-    const matches: Match[][] = sets.map(() => []);
+    const matches = sets.map(() => new MatchBuf());
     for (const slot of all) {
       const s = this.slots[slot]!;
       for (let si = 0; si < sets.length; si++) {
@@ -674,7 +706,7 @@ export class ImageIndex {
           for (let k = s.kpStart; k < s.kpStart + s.n; k++) {
             const ko = k * DESC_WORDS;
             const dist = popcnt(D[o]! ^ this.kpDesc[ko]!) + popcnt(D[o + 1]! ^ this.kpDesc[ko + 1]!) + popcnt(D[o + 2]! ^ this.kpDesc[ko + 2]!) + popcnt(D[o + 3]! ^ this.kpDesc[ko + 3]!);
-            if (dist <= MATCH_DIST) matches[si]!.push({ q: i, k, d: dist });
+            if (dist <= MATCH_DIST) matches[si]!.push(i, k, dist);
           }
         }
       }
@@ -683,7 +715,13 @@ export class ImageIndex {
   }
 }
 
-interface PreparedQuery extends DecodedFeatures { qthumbs: Float32Array[]; pooled: Float32Array[]; mgeom?: Float32Array }
+interface PreparedQuery extends DecodedFeatures {
+  qthumbs: Float32Array[];
+  pooled: Float32Array[];
+  /** the variants whose codes probe the global tables (the LSH tolerates small angles) */
+  probes: number[];
+  mgeom?: Float32Array;
+}
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
   const f = 'k' in features ? decodeFeatures(features) : features;
@@ -696,7 +734,13 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
       mgeom[4 * i + 3] = Math.PI - f.geom[4 * i + 3]!;
     }
   }
-  return { ...f, qthumbs, pooled: qthumbs.map(pool), ...(mgeom ? { mgeom } : {}) };
+  const nAngles = QUERY_ANGLES.length, grid = QUERY_SCALES.length * nAngles;
+  const probes = qthumbs.map((_, i) => i).filter((i) => {
+    if (!f.mini) return true;
+    const b = Math.floor(i / 8); // base: scale x angle grid, then keystones (scale 1 first)
+    return b < grid ? b % nAngles === 0 : b < grid + 2 * QUERY_KEYSTONES.length;
+  });
+  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, ...(mgeom ? { mgeom } : {}) };
 }
 
 /**
