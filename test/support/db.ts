@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { startEmbeddedStore, type EmbeddedStore } from '../../server/db/embedded/index.js';
+import { textIndexCache } from '../../server/modules/search/text-index.cache.js';
 
 let store: EmbeddedStore | undefined;
 let tempDir: string | undefined;
@@ -43,6 +44,9 @@ export async function resetDatabase() {
   const db = mongoose.connection.db!;
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
   await Promise.all(collections.filter((c) => !c.name.startsWith('system.')).map((c) => db.collection(c.name).deleteMany({})));
+  // This process's search index is a cache of the collections just emptied (another instance
+  // would notice within a second; a test acts sooner).
+  textIndexCache.reset();
   // Models compiled since the last call (test files import modules lazily) get their indexes now.
   const fresh = mongoose.modelNames().filter((name) => !indexed.has(name));
   await Promise.all(fresh.map((name) => mongoose.model(name).createIndexes()));

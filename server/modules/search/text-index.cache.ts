@@ -4,9 +4,10 @@
  * instance, and a restart rebuilds it.
  *
  * It is loaded once, then kept current three ways: this instance's own writes are applied as
- * they are made; rows written by other instances since the last look are read at most every
- * POLL_EVERY_MS (ids and times first, whole rows only when new); and when the collection's count
- * disagrees with the index (a deletion elsewhere, a restore), the ids are compared in full.
+ * they are made; at most every POLL_EVERY_MS, rows written by other instances since the last look
+ * are read (ids and times first, whole rows only when new), and when the collection's count then
+ * disagrees with the index (a deletion elsewhere, a restore), the ids are compared in full. What
+ * another instance changes therefore shows here within about a second.
  */
 import mongoose from 'mongoose';
 import { RegistryEntry, type RegistryEntryDoc } from './registry-entry.model.js';
@@ -54,6 +55,7 @@ export class TextIndexCache {
   /** id → updatedAt (ms) of the row applied */
   private applied = new Map<string, number>();
   private loading: Promise<void> | undefined;
+  private syncing: Promise<void> | undefined;
   private lastPoll = 0;
   private lastFullCheck = 0;
 
@@ -76,28 +78,34 @@ export class TextIndexCache {
     this.index.clear();
     this.applied.clear();
     this.loading = undefined;
+    this.syncing = undefined;
     this.lastPoll = 0;
     this.lastFullCheck = 0;
   }
 
-  /** The index, loaded and brought up to date with the database. */
+  /**
+   * The index, loaded and brought up to date with the database: at most once per POLL_EVERY_MS
+   * (concurrent callers share one check), so a search is otherwise in memory alone.
+   */
   async current(): Promise<TextIndex<CachedEntry>> {
     this.loading ??= this.load().catch((err: unknown) => {
       this.loading = undefined;
       throw err;
     });
     await this.loading;
-    if (Date.now() - this.lastPoll >= POLL_EVERY_MS) await this.poll();
-    let count = await RegistryEntry.estimatedDocumentCount();
-    if (count > this.index.size) {
-      // Rows written elsewhere since the last poll.
-      await this.poll();
-      count = await RegistryEntry.estimatedDocumentCount();
+    if (Date.now() - this.lastPoll >= POLL_EVERY_MS) {
+      this.syncing ??= this.sync().finally(() => (this.syncing = undefined));
+      await this.syncing;
     }
-    // More entries here than there: some were deleted elsewhere. Fewer even after a poll: rows
+    return this.index;
+  }
+
+  private async sync(): Promise<void> {
+    await this.poll();
+    const count = await RegistryEntry.estimatedDocumentCount();
+    // More entries here than there: some were deleted elsewhere. Fewer even after the poll: rows
     // slipped past the clock-skew window; both are settled by comparing ids.
     if (count < this.index.size || (count > this.index.size && Date.now() - this.lastFullCheck >= FULL_CHECK_EVERY_MS)) await this.fullCheck();
-    return this.index;
   }
 
   private async load(): Promise<void> {
