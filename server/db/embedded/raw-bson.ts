@@ -147,29 +147,31 @@ export function serializeReply(reply: Document): Buffer {
 
 function serializeWithRaw(doc: Document | unknown[]): Buffer {
   // Measure, then write once: a reply can hold thousands of documents.
-  const parts: Array<{ head?: Buffer; body: Buffer }> = [];
+  const parts: Array<{ type: number; name: string; body: Buffer }> = [];
   const entries: Array<[string, unknown]> = Array.isArray(doc) ? doc.map((v, i) => [String(i), v]) : Object.entries(doc);
   let size = 5;
   for (const [k, v] of entries) {
     if (v instanceof RawBson || ((Array.isArray(v) || isPlainObject(v)) && holdsRaw(v))) {
       const body = v instanceof RawBson ? v.bytes : serializeWithRaw(v as Document);
-      const head = Buffer.from(`_${k}\0`, 'utf8');
-      head[0] = Array.isArray(v) ? 0x04 : 0x03;
-      parts.push({ head, body });
-      size += head.length + body.length;
+      parts.push({ type: Array.isArray(v) ? 0x04 : 0x03, name: k, body });
+      size += 2 + Buffer.byteLength(k) + body.length;
       continue;
     }
     // One element serialised alone: the bytes between its document's length and terminator.
     const one = serialize({ [k]: v });
     const body = Buffer.from(one.buffer, one.byteOffset + 4, one.byteLength - 5);
-    parts.push({ body });
+    parts.push({ type: 0, name: '', body });
     size += body.length;
   }
   const out = Buffer.allocUnsafe(size);
   out.writeInt32LE(size, 0);
   let pos = 4;
-  for (const { head, body } of parts) {
-    if (head) pos += head.copy(out, pos);
+  for (const { type, name, body } of parts) {
+    if (type) {
+      out[pos++] = type;
+      pos += out.write(name, pos, 'utf8');
+      out[pos++] = 0;
+    }
     pos += body.copy(out, pos);
   }
   out[pos] = 0;
