@@ -11,6 +11,7 @@ import { createLogger } from './lib/logger.js';
 import { ensureFirstAdmin } from './modules/accounts/accounts.service.js';
 import { startLifecycleScheduler } from './modules/lifecycle/lifecycle.wiring.js';
 import { startMediaSweep } from './modules/media/orphan-sweep.js';
+import { warmSearchIndexes } from './modules/registry/registry.module.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -40,6 +41,11 @@ async function main() {
   const scheduler = startLifecycleScheduler({ config, logger });
   // Files left without a record by a crash between the two writes (see media/orphan-sweep.ts).
   const mediaSweep = startMediaSweep({ config, logger });
+  // Searches arriving before this ends wait for the same load; it is started now, not on the first.
+  warmSearchIndexes().then(
+    ({ ms }) => logger.info({ ms }, 'search indexes loaded'),
+    (err: unknown) => logger.warn({ err }, 'search indexes not loaded yet: the first search will load them'),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

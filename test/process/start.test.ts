@@ -76,6 +76,9 @@ describe('npm start (scripts/start.mjs → server/main.ts)', function () {
       assert.match(html, /<html lang="ar" dir="rtl">/);
       assert.match(html, /Naqsh/);
       assert.match(server.output(), /database: embedded store/);
+      // The search indexes are loaded at start, not by the first search.
+      for (let i = 0; i < 100 && !/search indexes loaded/.test(server.output()); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(server.output(), /search indexes loaded/);
 
       // An in-flight request: headers and half the body sent, the rest after SIGTERM.
       const body = JSON.stringify({ note: 'x'.repeat(2000) });

@@ -7,6 +7,9 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
 import { createMediaService, type MediaService } from '../media/media.service.js';
 import { registryAdminRouter } from './registry-admin.routes.js';
+import { ensureIndexBuilt } from '../search/search.service.js';
+import { textIndexCache } from '../search/text-index.cache.js';
+import { imageCache } from './image-search.service.js';
 import { registerSearchListeners } from './registry.listeners.js';
 import { registryRouter } from './registry.routes.js';
 
@@ -17,4 +20,15 @@ export function registryRouters(deps: { config: Config; logger: Logger; media?: 
   router.use(registryRouter({ ...deps, media }));
   router.use(registryAdminRouter({ ...deps, media }));
   return router;
+}
+
+/**
+ * Loads this instance's search indexes (text and photo) from the database, so that the first
+ * searches after a start do not wait for it. Resolves with the time it took.
+ */
+export async function warmSearchIndexes(): Promise<{ ms: number }> {
+  const t0 = Date.now();
+  await ensureIndexBuilt();
+  await Promise.all([textIndexCache.current(), imageCache.refresh()]);
+  return { ms: Date.now() - t0 };
 }
