@@ -207,6 +207,14 @@ describe('store conformance: CRUD through the driver', function () {
     await c.replaceOne({ _id: 2 as never }, { replaced: true });
     assert.deepEqual(await c.findOne({ _id: 2 as never }), { _id: 2, replaced: true });
     await assert.rejects(c.updateOne({ _id: 2 as never }, { $set: { _id: 3 } }), (e: MongoServerError) => e.code === 66);
+    // Setting _id to its own value is allowed (connect-mongo saves sessions so), on insert and on update.
+    r = await c.updateOne({ _id: 'sid' as never }, { $set: { _id: 'sid', v: 1 } }, { upsert: true });
+    assert.equal(r.upsertedCount, 1);
+    r = await c.updateOne({ _id: 'sid' as never }, { $set: { _id: 'sid', v: 2 } }, { upsert: true });
+    assert.deepEqual([r.matchedCount, r.modifiedCount, r.upsertedCount], [1, 1, 0]);
+    assert.deepEqual(await c.findOne({ _id: 'sid' as never }), { _id: 'sid', v: 2 });
+    r = await c.updateOne({ code: 'Y' }, { $set: { _id: 'from-set' } }, { upsert: true });
+    assert.equal(r.upsertedId, 'from-set');
     await assert.rejects(c.updateOne({ _id: 2 as never }, { $inc: { replaced: 1 } }), (e: MongoServerError) => e.code === 14);
     await assert.rejects(c.updateOne({}, { $set: { a: 1 }, $unset: { a: '' } }), (e: MongoServerError) => e.code === 40);
   });

@@ -128,6 +128,17 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: ApplyOptions = {
     next = cloneDoc(doc);
     const { $setOnInsert, ...ops } = u as Document;
     if (opts.inserting && $setOnInsert) ops.$set = { ...(ops.$set as Document | undefined), ...($setOnInsert as Document) };
+    const set = ops.$set as Document | undefined;
+    if (set && '_id' in set) {
+      // $set of the document's own _id is allowed (connect-mongo does it); mingo refuses any _id.
+      const { _id, ...rest } = set;
+      if (doc._id !== undefined && !isEqual(_id, doc._id)) {
+        throw new StoreError(Codes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+      }
+      if (doc._id === undefined) next._id = _id; // the new document of an upsert takes it
+      if (Object.keys(rest).length) ops.$set = rest;
+      else delete ops.$set;
+    }
     checkTypes(next, ops);
     if (Object.keys(ops).length) {
       mingoUpdate(next, ops, opts.arrayFilters, opts.filter, { cloneMode: 'deep' });

@@ -17,7 +17,6 @@ import { createHmac } from 'node:crypto';
 import { doubleCsrf } from 'csrf-csrf';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import session from 'express-session';
-import type { Collection, Document, UpdateOptions } from 'mongodb';
 import mongoose from 'mongoose';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
@@ -84,9 +83,12 @@ export function createAuthentication(config: Config): Authentication {
   const authenticator = new passport.Passport();
 
   authenticator.use(
-    new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false }, (req, email, password, done) => {
-      verifyLogin({ email, password, ip: req.ip }).then((user: UserDoc) => done(null, toAuthUser(user)), done);
-    }),
+    new LocalStrategy(
+      { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
+      (req, email, password, done) => {
+        verifyLogin({ email, password, ip: req.ip }).then((user: UserDoc) => done(null, toAuthUser(user)), done);
+      },
+    ),
   );
   authenticator.use('bearer', {
     name: 'bearer',
@@ -220,57 +222,22 @@ export function touchAfterSeconds(idleMs: number): number {
 }
 
 function createSessionStore(config: Config): MongoStore {
-  const store = withoutUnchangedIdInSet(
-    MongoStore.create({
-      client: mongoose.connection.getClient(),
-      dbName: mongoose.connection.db!.databaseName,
-      collectionName: 'sessions',
-      stringify: false,
-      ttl: Math.ceil(config.sessionIdleMs / 1000),
-      autoRemove: 'native', // a TTL index on `expires`
-      // The rolling idle timeout would otherwise cost a durable write on every request of every
-      // visitor with a session (the store's expiry moved each time): move it at most once per
-      // 1/60 of the idle lifetime (a minute for an hour). The cookie still rolls on every answer;
-      // the stored expiry lags by that much at most, so a session may end that much early.
-      touchAfter: touchAfterSeconds(config.sessionIdleMs),
-    }),
-  );
+  const store = MongoStore.create({
+    client: mongoose.connection.getClient(),
+    dbName: mongoose.connection.db!.databaseName,
+    collectionName: 'sessions',
+    stringify: false,
+    ttl: Math.ceil(config.sessionIdleMs / 1000),
+    autoRemove: 'native', // a TTL index on `expires`
+    // The rolling idle timeout would otherwise cost a durable write on every request of every
+    // visitor with a session (the store's expiry moved each time): move it at most once per
+    // 1/60 of the idle lifetime (a minute for an hour). The cookie still rolls on every answer;
+    // the stored expiry lags by that much at most, so a session may end that much early.
+    touchAfter: touchAfterSeconds(config.sessionIdleMs),
+  });
   // The TTL index is built in the background; if the app stops before it is done, that must not
   // crash the process as an unhandled rejection. Requests awaiting the store still see the error.
   (store as unknown as { collectionP: Promise<unknown> }).collectionP.catch(() => undefined);
-  return store;
-}
-
-/**
- * TEMPORARY workaround, to remove once the embedded store accepts it: connect-mongo saves with
- * updateOne({_id: sid}, {$set: {_id: sid, ...}}, {upsert: true}). MongoDB allows setting _id to
- * its unchanged value; the embedded store refuses it (checked 2026-11-29 at cc5d77f: its
- * applyUpdate hands $set to mingo's updater, which throws "would modify the immutable field
- * '_id'" for any _id in $set, even on the insert of an upsert). Dropping the unchanged _id from
- * $set means the same thing to MongoDB. The tests in test/api/accounts.session.test.ts
- * ("…the stored session follows…") prove save, touch and destroy with or without it.
- */
-function withoutUnchangedIdInSet(store: MongoStore): MongoStore {
-  const s = store as unknown as { collectionP: Promise<Collection> };
-  s.collectionP = s.collectionP.then(
-    (collection) =>
-      new Proxy(collection, {
-        get(target, prop) {
-          if (prop === 'updateOne') {
-            return (filter: Document, update: Document, options?: UpdateOptions) => {
-              const set = update.$set as Document | undefined;
-              if (set && '_id' in set && set._id === filter._id) {
-                const { _id, ...rest } = set;
-                update = { ...update, $set: rest };
-              }
-              return target.updateOne(filter, update, options);
-            };
-          }
-          const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      }),
-  );
   return store;
 }
 
