@@ -203,4 +203,22 @@ describe('embedded store: reads stop at what they return', function () {
       assert.deepEqual(await c.find(p.filter).sort(p.sort).skip(p.skip).limit(p.limit).toArray(), results[k], JSON.stringify(p));
     }
   });
+
+  it('When a sparse index holds the looked-up value, then the lookup reads through it; {field: null} still finds the documents without the field', async () => {
+    const c = db.collection('numbered');
+    // Drafts have no number (absent from the sparse index); filed records have one.
+    await c.insertMany(Array.from({ length: 400 }, (_, i) => ({ status: i % 2 ? 'registered' : 'draft', ...(i % 2 ? { number: `R-${i}` } : {}) })));
+    await c.createIndex({ number: 1 }, { unique: true, sparse: true });
+    await c.createIndex({ status: 1, _id: -1 });
+    const one = await explain({ find: 'numbered', filter: { number: 'R-201', status: { $in: ['registered', 'lapsed'] } }, limit: 1 });
+    assert.deepEqual([one.docs, JSON.stringify(one.plan).includes('number_1')], [1, true]);
+    assert.equal((await c.find({ number: 'R-201', status: { $in: ['registered', 'lapsed'] } }).toArray()).length, 1);
+    const range = await c.countDocuments({ number: { $gte: 'R-390' } });
+    assert.equal(range, Array.from({ length: 200 }, (_, k) => `R-${2 * k + 1}`).filter((n) => n >= 'R-390').length);
+    // Missing compares as null: these must not come from the sparse index.
+    assert.equal(await c.countDocuments({ number: null }), 200);
+    assert.equal(await c.countDocuments({ number: { $in: [null, 'R-1'] } }), 201);
+    setStoreTuning(ALL_OFF);
+    assert.equal(await c.countDocuments({ number: { $gte: 'R-390' } }), range);
+  });
 });

@@ -50,6 +50,11 @@ export class Index {
     return !this.spec.sparse && !this.partial;
   }
 
+  /** Sparse and not partial: only documents missing every indexed field are left out. */
+  get sparseOnly(): boolean {
+    return Boolean(this.spec.sparse) && !this.partial;
+  }
+
   /**
    * Keys of `doc` in this index (one per combination of array elements), each with the values
    * that made it (for E11000 messages), or [] when the document is not indexed (sparse/partial).

@@ -179,7 +179,7 @@ function planConjunction(filter: Document, indexes: Index[], estimate?: Estimato
   }
   const candidates: Candidate[] = [];
   for (const index of indexes) {
-    if (!index.complete) continue;
+    if (!index.complete && !index.sparseOnly) continue;
     let score = 0;
     let choices: FieldPredicate[][] = [[]];
     for (const f of index.fields) {
@@ -195,7 +195,11 @@ function planConjunction(filter: Document, indexes: Index[], estimate?: Estimato
     }
     if (score === 0) continue;
     if (index.unique) score += 0.5;
-    for (const choice of choices) candidates.push({ index, choice, score });
+    for (const choice of choices) {
+      // A sparse index holds every document a predicate that cannot match a missing field can
+      // match (a registration number looked up by value); not those of {f: null}.
+      if (index.complete || choice.some(excludesMissing)) candidates.push({ index, choice, score });
+    }
   }
   const top = Math.max(...candidates.map((c) => c.score));
   const plans = candidates
@@ -216,6 +220,12 @@ function planConjunction(filter: Document, indexes: Index[], estimate?: Estimato
     if (covered) best.plan.covered = covered;
   }
   return best.plan;
+}
+
+/** Whether a field predicate is false for a document without the field (which compares as null). */
+function excludesMissing(p: FieldPredicate): boolean {
+  // Range bounds are never null (collectPredicates drops those).
+  return p.eq ? p.eq.every((v) => v !== null && v !== undefined) : true;
 }
 
 function buildPlan({ index, choice }: Candidate): Plan | undefined {
