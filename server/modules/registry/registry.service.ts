@@ -19,12 +19,15 @@ const { trusted } = mongoose;
 /** At most this many oppositions per address per hour (spam; a real opponent files one). */
 export const OPPOSITION_RATE: RateRule = { name: 'opposition', limit: 5, windowMs: 60 * 60_000 };
 
+/** What a public record page never needs: not even read (less to decode, nothing private to leak). */
+const NOT_PUBLIC = { history: 0, documents: 0, owner: 0, assignedTo: 0, priority: 0, correctionDeadline: 0, mediaBytes: 0 } as const;
+
 /** The public application with this registration or application number; 404 otherwise. */
 export async function findPublicApplication(number: string): Promise<ApplicationDoc> {
   const statuses = trusted({ $in: PUBLIC });
   const app =
-    (await Application.findOne({ registrationNumber: number, status: statuses }).lean<ApplicationDoc>()) ??
-    (await Application.findOne({ applicationNumber: number, status: statuses }).lean<ApplicationDoc>());
+    (await Application.findOne({ registrationNumber: number, status: statuses }, NOT_PUBLIC).lean<ApplicationDoc>()) ??
+    (await Application.findOne({ applicationNumber: number, status: statuses }, NOT_PUBLIC).lean<ApplicationDoc>());
   // A design registered with deferred publication stays secret until its publication date.
   if (!app || isUnpublished(app)) throw new NotFoundError('No public record has this number.');
   return app;
