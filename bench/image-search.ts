@@ -135,20 +135,24 @@ async function main() {
 
   // latency at scale: real records + synthetic bulk
   const rng = makeRng(99);
-  const latency: Record<string, { p50: number; p99: number; records: number; heapMB: number }> = {};
+  const latency: Record<string, { p50: number; p99: number; records: number; heapMB: number; sameTop1: number }> = {};
   let added = feats.length;
-  const decodedQueries = queries.map((q) => decodeFeatures(q.f));
+  const decodedQueries = queries.map((q) => ({ d: decodeFeatures(q.f), truth: q.truth }));
+  // the top result of each query among the 3 000 real records, to check it survives the bulk
+  const top0 = decodedQueries.map((q) => index.query(q.d, { limit: 1 })[0]?.id);
   for (const size of SIZES) {
     for (; added < size; added++) index.add(`s${added}`, synthetic(rng));
     const ms: number[] = [];
-    for (let rep = 0; rep < 3; rep++) for (const q of decodedQueries) {
+    let same = 0;
+    for (let rep = 0; rep < 3; rep++) for (const [qi, q] of decodedQueries.entries()) {
       const t = performance.now();
-      index.query(q, { limit: 10 });
+      const hits = index.query(q.d, { limit: 10 });
       ms.push(performance.now() - t);
+      if (rep === 0 && hits[0]?.id === top0[qi]) same++;
     }
     global.gc?.();
     const mem = process.memoryUsage();
-    latency[String(size)] = { records: index.size, p50: r1(pct(ms, 50)), p99: r1(pct(ms, 99)), heapMB: Math.round((mem.heapUsed + mem.arrayBuffers) / 1e6) };
+    latency[String(size)] = { records: index.size, p50: r1(pct(ms, 50)), p99: r1(pct(ms, 99)), heapMB: Math.round((mem.heapUsed + mem.arrayBuffers) / 1e6), sameTop1: r3(same / decodedQueries.length) };
     log('latency', size, latency[String(size)]);
   }
   const sizes = Object.keys(latency);

@@ -34,13 +34,25 @@ export interface ImageMatch {
   region?: { x: number; y: number; w: number; h: number };
 }
 
-const KEY_BITS = 16;
 /**
  * Bits of the 128-bit code used as hash keys, 8 disjoint tables of 16 bits. Chosen greedily
  * (once, offline, on 29 000 descriptors of generated motifs) to spread the entries evenly.
  */
 const KEY_BIT_SETS: number[][] = [[82,118,25,111,108,96,65,75,91,115,79,68,64,120,52,78],[98,124,107,112,88,32,122,60,80,28,100,7,69,127,81,70],[36,103,50,116,114,110,104,85,56,63,20,73,74,77,97,0],[126,99,33,2,102,123,57,106,16,62,4,94,83,109,66,101],[72,119,24,105,41,113,1,54,6,58,12,117,89,55,27,21],[59,9,125,40,26,3,61,14,47,121,92,34,5,30,90,67],[93,42,48,8,53,13,31,18,87,15,35,84,29,86,17,76],[11,49,44,46,22,51,45,23,95,39,43,10,37,71,19,38]];
 const TABLES = KEY_BIT_SETS.length;
+/**
+ * Key length grows with the index (the tables are rebuilt when it does) so that buckets keep
+ * about MEAN_BUCKET entries: the work per query stays the same at 100 000 records as at 10 000,
+ * instead of every bucket growing past MAX_BUCKET and being skipped. Longer keys borrow the
+ * first bits of the next table's set.
+ */
+const MIN_KEY_BITS = 16, MAX_KEY_BITS = 21, MEAN_BUCKET = 8;
+function keyBitsFor(nKp: number): number {
+  return Math.min(MAX_KEY_BITS, Math.max(MIN_KEY_BITS, Math.ceil(Math.log2(Math.max(1, nKp) / MEAN_BUCKET))));
+}
+function keySetsFor(bits: number): number[][] {
+  return KEY_BIT_SETS.map((set, t) => [...set, ...KEY_BIT_SETS[(t + 1) % TABLES]!.slice(0, bits - MIN_KEY_BITS)]);
+}
 const MATCH_DIST = 14; // of 128 bits
 /** Buckets with more entries than this are too common to say anything (stop words); bounds the work per query. */
 const MAX_BUCKET = 200;
@@ -265,8 +277,7 @@ function popcnt(v: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-function keyOf(desc: Uint32Array, o: number, t: number): number {
-  const bits = KEY_BIT_SETS[t]!;
+function keyOf(desc: Uint32Array, o: number, bits: number[]): number {
   let k = 0;
   for (let i = 0; i < bits.length; i++) { const b = bits[i]!; k = (k << 1) | ((desc[o + (b >> 5)]! >>> (b & 31)) & 1); }
   return k;
@@ -476,8 +487,10 @@ export class ImageIndex {
   private stampGen = 0;
   private votes = new Float32Array(256);
   // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
-  private heads: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1 << KEY_BITS).fill(-1));
-  private counts: Uint32Array[] = Array.from({ length: TABLES }, () => new Uint32Array(1 << KEY_BITS));
+  private keyBits = MIN_KEY_BITS;
+  private keySets = keySetsFor(MIN_KEY_BITS);
+  private heads: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1 << MIN_KEY_BITS).fill(-1));
+  private counts: Uint16Array[] = Array.from({ length: TABLES }, () => new Uint16Array(1 << MIN_KEY_BITS));
   private nexts: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1024));
   private dead = 0;
   private gcodes = new Uint32Array(3 * 256);
@@ -496,17 +509,11 @@ export class ImageIndex {
     this.kpDesc.set(f.desc.subarray(0, f.n * DESC_WORDS), start * DESC_WORDS);
     this.kpGeom.set(f.geom.subarray(0, f.n * 4), start * 4);
     const slot = this.slots.length;
-    for (let i = 0; i < f.n; i++) {
-      const k = start + i;
-      this.kpSlot[k] = slot;
-      for (let t = 0; t < TABLES; t++) {
-        const key = keyOf(this.kpDesc, k * DESC_WORDS, t);
-        this.nexts[t]![k] = this.heads[t]![key]!;
-        this.heads[t]![key] = k;
-        this.counts[t]![key]!++;
-      }
-    }
+    for (let i = 0; i < f.n; i++) this.kpSlot[start + i] = slot;
     this.nKp += f.n;
+    const bits = keyBitsFor(this.nKp);
+    if (bits > this.keyBits) this.rehash(bits);
+    else for (let k = start; k < this.nKp; k++) this.insertKp(k);
     this.slots.push({ id, alive: true, kpStart: start, n: f.n, w: f.w, h: f.h, thumb: f.thumb });
     // global code
     const code = globalCode(pool(normaliseThumb(f.thumb)));
@@ -518,6 +525,24 @@ export class ImageIndex {
       this.gheads[t]![key] = slot;
     }
     this.byId.set(id, slot);
+  }
+
+  private insertKp(k: number): void {
+    for (let t = 0; t < TABLES; t++) {
+      const key = keyOf(this.kpDesc, k * DESC_WORDS, this.keySets[t]!);
+      this.nexts[t]![k] = this.heads[t]![key]!;
+      this.heads[t]![key] = k;
+      if (this.counts[t]![key]! < 65535) this.counts[t]![key]!++; // saturates: only compared with MAX_BUCKET
+    }
+  }
+
+  /** Longer keys: rebuild the tables (each doubling of the index at most once). */
+  private rehash(bits: number): void {
+    this.keyBits = bits;
+    this.keySets = keySetsFor(bits);
+    this.heads = Array.from({ length: TABLES }, () => new Int32Array(1 << bits).fill(-1));
+    this.counts = Array.from({ length: TABLES }, () => new Uint16Array(1 << bits));
+    for (let k = 0; k < this.nKp; k++) this.insertKp(k);
   }
 
   remove(id: string): boolean {
@@ -576,7 +601,7 @@ export class ImageIndex {
         const d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
         let lastSlot = -1;
         for (let t = 0; t < TABLES; t++) {
-          const key = keyOf(D, o, t);
+          const key = keyOf(D, o, this.keySets[t]!);
           if (this.counts[t]![key]! > MAX_BUCKET) continue;
           const nx = this.nexts[t]!;
           for (let k = this.heads[t]![key]!; k >= 0; k = nx[k]!) {
