@@ -3,13 +3,13 @@
 // kind of query, and searched among the originals plus distractors.
 //
 // Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original:
-//   mild 100% first · tilt 100% first · photo 100% first · scene with the crop box 100% first ·
-//   slant 100% top 5 · partial views 25% top 5 · scene without box 58% top 5.
-// With 30 originals + 300 distractors, 30 queries per kind (.tmp eval): mild 100%, tilt 93%,
-// slant 87% (93% top 5), photo 93%, scene_box 97% first; partial 20% and scene 60% top 5.
-// Thresholds sit under the measured figures (small samples). Partial views and scenes without a
-// box miss the issue's 80% top 5, and tilt/slant/photo are short of 95% first at 3 000
-// distractors: known gaps (figures in bench/image-search.ts).
+//   mild 100% first · tilt 92% first · photo 100% first · scene with the crop box 100% first ·
+//   slant 92% top 5 · partial views 58% top 5 · scene without box 67% top 5.
+// With 30 originals + 300 distractors, 30 queries per kind (.tmp eval, the tuning set): mild
+// 100%, tilt 97%, slant 93%, photo 97%, scene_box 100% first; partial 47% and scene 80% top 5.
+// Thresholds sit under the measured figures (small samples). Held-out figures among 3 000
+// distractors: bench/image-search.ts. Partial views stay short of the issue's 80% top 5: some
+// show almost nothing distinctive (a plain arc of a rosette's ring).
 import assert from 'node:assert/strict';
 import { renderMotif, alter, type AlterKind } from '../support/motifs.js';
 import {
@@ -89,6 +89,27 @@ describe('image search', function () {
       assert.ok(same >= n - 1, `${same}/${n}`);
     });
 
+    it('keeps finding records once the index grows past its hash key length', async () => {
+      // scenes without a box are found by local features only (no global resemblance)
+      const big = new ImageIndex();
+      features.forEach((f, i) => big.add(`m${i}`, f));
+      const qs = await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => computeQueryFeatures((await alter('scene', originals[i]!, 5000 + i * 17 + 5)).jpeg)));
+      const before = qs.map((q) => big.query(q, { limit: 1 })[0]?.id);
+      assert.ok(before.filter((b, i) => b === `m${i}`).length >= 3, before.join(' '));
+      // 600 000 more keypoints of random codes: the tables are rebuilt with longer keys
+      let s = 7;
+      const rnd = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s; };
+      for (let j = 0; j < 4000; j++) {
+        const n = 150, geom = new Float32Array(n * 4), desc = new Uint32Array(n * 4), thumb = new Uint8Array(768);
+        for (let i = 0; i < n; i++) { geom[4 * i] = rnd() % 512; geom[4 * i + 1] = rnd() % 512; geom[4 * i + 2] = 1; geom[4 * i + 3] = 0; }
+        for (let i = 0; i < desc.length; i++) desc[i] = rnd();
+        for (let i = 0; i < thumb.length; i++) thumb[i] = rnd() & 255;
+        big.add(`s${j}`, { w: 512, h: 512, n, geom, desc, thumb });
+      }
+      // the same best record (weak chance matches further down may be lost to the longer keys)
+      assert.deepEqual(qs.map((q) => big.query(q, { limit: 1 })[0]?.id), before);
+    });
+
     it('searches only the part of the photo inside the crop box', async () => {
       const a = await alter('scene_box', originals[3]!, 77);
       const withBox = index.query(await computeQueryFeatures(a.jpeg, a.crop), { limit: 5 });
@@ -99,12 +120,12 @@ describe('image search', function () {
   describe('recall by kind of query', () => {
     const goals: [AlterKind, 'top1' | 'top5', number][] = [
       ['mild', 'top1', 0.9],
-      ['tilt', 'top1', 0.75],
-      ['photo', 'top1', 0.75],
-      ['scene_box', 'top1', 0.8],
-      ['slant', 'top5', 0.7],
-      ['partial', 'top5', 0.05],
-      ['scene', 'top5', 0.3],
+      ['tilt', 'top1', 0.83],
+      ['photo', 'top1', 0.9],
+      ['scene_box', 'top1', 0.9],
+      ['slant', 'top5', 0.83],
+      ['partial', 'top5', 0.5],
+      ['scene', 'top5', 0.58],
     ];
     for (const [kind, measure, min] of goals) {
       it(`${kind}: original ${measure === 'top1' ? 'first' : 'in the top 5'} for ≥ ${Math.round(min * 100)}%`, async () => {

@@ -480,7 +480,8 @@ export class ImageIndex {
   private slots: Slot[] = [];
   private byId = new Map<string, number>();
   private kpDesc = new Uint32Array(1024 * DESC_WORDS);
-  private kpGeom = new Float32Array(1024 * 4);
+  /** per keypoint: x, y (fractions of 65535, as stored), level << 8 | angle byte: 6 bytes, not 16 */
+  private kpGeom = new Uint16Array(1024 * 3);
   private kpSlot = new Int32Array(1024);
   private nKp = 0;
   private stamp = new Uint32Array(1024);
@@ -507,7 +508,15 @@ export class ImageIndex {
     const start = this.nKp;
     this.ensureKp(this.nKp + f.n);
     this.kpDesc.set(f.desc.subarray(0, f.n * DESC_WORDS), start * DESC_WORDS);
-    this.kpGeom.set(f.geom.subarray(0, f.n * 4), start * 4);
+    for (let i = 0; i < f.n; i++) {
+      const g = f.geom, o = (start + i) * 3;
+      let a = Math.round((g[4 * i + 3]! / (2 * Math.PI)) * 256) % 256;
+      if (a < 0) a += 256;
+      const level = Math.max(0, Math.min(255, Math.round(Math.log(g[4 * i + 2]!) / Math.log(LEVEL_STEP))));
+      this.kpGeom[o] = Math.max(0, Math.min(65535, Math.round((g[4 * i]! / f.w) * 65535)));
+      this.kpGeom[o + 1] = Math.max(0, Math.min(65535, Math.round((g[4 * i + 1]! / f.h) * 65535)));
+      this.kpGeom[o + 2] = (level << 8) | a;
+    }
     const slot = this.slots.length;
     for (let i = 0; i < f.n; i++) this.kpSlot[start + i] = slot;
     this.nKp += f.n;
@@ -566,10 +575,23 @@ export class ImageIndex {
   private slotFeatures(s: Slot): DecodedFeatures {
     return {
       w: s.w, h: s.h, n: s.n,
-      geom: this.kpGeom.slice(s.kpStart * 4, (s.kpStart + s.n) * 4),
+      geom: this.geomOf(s),
       desc: this.kpDesc.slice(s.kpStart * DESC_WORDS, (s.kpStart + s.n) * DESC_WORDS),
       thumb: s.thumb,
     };
+  }
+
+  /** A record's keypoint geometry as decodeFeatures gives it (same arithmetic, same values). */
+  private geomOf(s: Slot): Float32Array {
+    const out = new Float32Array(s.n * 4), G = this.kpGeom;
+    for (let i = 0; i < s.n; i++) {
+      const o = (s.kpStart + i) * 3;
+      out[4 * i] = (G[o]! / 65535) * s.w;
+      out[4 * i + 1] = (G[o + 1]! / 65535) * s.h;
+      out[4 * i + 2] = LEVEL_STEP ** (G[o + 2]! >> 8);
+      out[4 * i + 3] = ((G[o + 2]! & 255) / 256) * 2 * Math.PI;
+    }
+    return out;
   }
 
   private ensureKp(n: number): void {
@@ -577,7 +599,7 @@ export class ImageIndex {
     let cap = this.kpSlot.length;
     while (cap < n) cap *= 2;
     const d = new Uint32Array(cap * DESC_WORDS); d.set(this.kpDesc); this.kpDesc = d;
-    const g = new Float32Array(cap * 4); g.set(this.kpGeom); this.kpGeom = g;
+    const g = new Uint16Array(cap * 3); g.set(this.kpGeom); this.kpGeom = g;
     const s = new Int32Array(cap); s.set(this.kpSlot); this.kpSlot = s;
     const st = new Uint32Array(cap); st.set(this.stamp); this.stamp = st;
     this.nexts = this.nexts.map((nx) => { const a = new Int32Array(cap); a.set(nx); return a; });
@@ -700,8 +722,9 @@ export class ImageIndex {
     cands.forEach((slot, ci) => {
       const s = this.slots[slot]!;
       let bestV: Verified = { inliers: 0 }, mirrored = false;
+      const kg = per.some((bySlot) => bySlot[ci]!.length >= 3) ? this.geomOf(s) : new Float32Array(0);
       per.forEach((bySlot, si) => {
-        const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, this.kpGeom.subarray(s.kpStart * 4, (s.kpStart + s.n) * 4), s.kpStart, s.w, s.h);
+        const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, kg, s.kpStart, s.w, s.h);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
       const global = globalScore(q, normaliseThumb(s.thumb));
