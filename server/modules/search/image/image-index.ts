@@ -782,12 +782,7 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
       mgeom[4 * i + 3] = Math.PI - f.geom[4 * i + 3]!;
     }
   }
-  const nAngles = QUERY_ANGLES.length, grid = QUERY_SCALES.length * nAngles;
-  const probes = qthumbs.map((_, i) => i).filter((i) => {
-    if (!f.mini) return true;
-    const b = Math.floor(i / 8); // base: scale x angle grid, then keystones (scale 1 first)
-    return b < grid ? b % nAngles === 0 : b < grid + 2 * QUERY_KEYSTONES.length;
-  });
+  const probes = qthumbs.map((_, i) => i);
   return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, ...(mgeom ? { mgeom } : {}) };
 }
 
