@@ -136,7 +136,8 @@ async function main() {
   mongoose.set('sanitizeFilter', true);
   await mongoose.connect(uri, { dbName: 'naqsh_bench_search' });
   await mongoose.connection.db!.dropDatabase();
-  await RegistryEntry.init();
+  // Not init(): mongoose builds the indexes once per model, and may have done it before the drop.
+  await RegistryEntry.createIndexes();
   const r = makeRng(7);
 
   // Real motifs and their altered photos (the queries).
