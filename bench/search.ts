@@ -5,7 +5,8 @@
  * Hamming scan of every keypoint of every record, then the same re-ranking), which is also the
  * baseline the indexed path's speed is compared with. Prints one line of JSON last.
  *
- *   npx tsx bench/search.ts                      # embedded store in a temp dir, sizes 10000,100000
+ *   npx tsx bench/search.ts                      # embedded store in a temp dir, sizes 10000,100000 (~20 min)
+ *   BENCH_QUICK=1 npx tsx bench/search.ts        # sizes 2000,20000, fewer queries (~3 min)
  *   BENCH_SIZES=2000,20000 BENCH_MONGODB_URI=mongodb://127.0.0.1:27017/ npx tsx bench/search.ts
  *
  * The bulk is synthetic: titles drawn from a vocabulary with a Zipf-like law (a few words, like
@@ -25,13 +26,14 @@ import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, KP_BYTES, THUMB
 import { ImageIndex } from '../server/modules/search/image/image-index.js';
 import { alter, makeRng, renderMotif, type AlterKind } from '../test/support/motifs.js';
 
-const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
-const TEXT_QUERIES = Number(process.env.BENCH_TEXT_QUERIES ?? 200);
-const REAL_MOTIFS = Number(process.env.BENCH_MOTIFS ?? 40);
-const IMAGE_QUERIES = Number(process.env.BENCH_IMAGE_QUERIES ?? 40);
-const RECALL_QUERIES = Number(process.env.BENCH_RECALL_QUERIES ?? 20);
-/** The exhaustive scan costs seconds per query at 100 000 records: fewer queries there. */
-const RECALL_QUERIES_LARGE = Number(process.env.BENCH_RECALL_QUERIES_LARGE ?? 5);
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '2000,20000' : '10000,100000')).split(',').map(Number);
+const TEXT_QUERIES = Number(process.env.BENCH_TEXT_QUERIES ?? (QUICK ? 100 : 300));
+const REAL_MOTIFS = Number(process.env.BENCH_MOTIFS ?? (QUICK ? 8 : 20));
+const IMAGE_QUERIES = Number(process.env.BENCH_IMAGE_QUERIES ?? (QUICK ? 8 : 20));
+/** The exhaustive scan costs ~40 s per query at 10 000 records and ~7 min at 100 000 here. */
+const RECALL_QUERIES = Number(process.env.BENCH_RECALL_QUERIES ?? (QUICK ? 3 : 8));
+const RECALL_QUERIES_LARGE = Number(process.env.BENCH_RECALL_QUERIES_LARGE ?? 1);
 const log = (msg: string) => process.stderr.write(`[bench/search] ${msg}\n`);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
