@@ -151,6 +151,15 @@ describe('the in-memory text index (search/text/text-index.ts)', () => {
     assert.deepEqual([listing.hits.map((h) => h.entry.id), listing.total, listing.more], [['d2'], 2, false]);
   });
 
+  it('When many entries have the same score, then they come newest id first, pages after pages', () => {
+    const index = new TextIndex();
+    const hexIds = Array.from({ length: 300 }, (_, i) => (0x65a000000000 + ((i * 7919) % 300)).toString(16).padStart(12, '0') + (i * 104729).toString(16).padStart(12, '0'));
+    for (const id of hexIds) index.upsert(entry(id), terms('Tapis'));
+    const expected = [...hexIds].sort().reverse();
+    const pages = [0, 100, 200].flatMap((offset) => index.search({ tokens: ['tapis'], accept: () => true, offset, limit: 100 }).hits.map((h) => h.entry.id));
+    assert.deepEqual(pages, expected);
+  });
+
   it('When completions are asked, then title words starting with the letters come in their written form, most frequent first', () => {
     const index = new TextIndex();
     index.upsert(entry('e1', { titles: ['Tapis Beni Ouarain'] }), terms('Tapis Beni Ouarain'));

@@ -111,6 +111,33 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
   /** Word ids in dictionary order; rebuilt lazily after new words arrive. */
   private sorted: number[] | undefined;
   private dead = 0;
+  /** Per ordinal: live or not, and the id as two 48-bit numbers (24-hex ids; NaN otherwise) for fast tie-breaks. */
+  private alive = new Uint8Array(1024);
+  private idHi = new Float64Array(1024);
+  private idLo = new Float64Array(1024);
+
+  private place(ordinal: number, id: string): void {
+    if (ordinal >= this.alive.length) {
+      const cap = Math.max(ordinal + 1, this.alive.length * 2);
+      const grow = <T extends Uint8Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
+      this.alive = grow(this.alive, new Uint8Array(cap));
+      this.idHi = grow(this.idHi, new Float64Array(cap));
+      this.idLo = grow(this.idLo, new Float64Array(cap));
+    }
+    const hex = /^[0-9a-f]{24}$/.test(id);
+    this.alive[ordinal] = 1;
+    this.idHi[ordinal] = hex ? Number.parseInt(id.slice(0, 12), 16) : NaN;
+    this.idLo[ordinal] = hex ? Number.parseInt(id.slice(12), 16) : NaN;
+  }
+
+  /** Whether entry `a` comes after `b` in id order (newest ObjectId first among equal scores). */
+  private newer(a: number, b: number): boolean {
+    const hi = this.idHi[a]! - this.idHi[b]!;
+    if (hi !== 0 && !Number.isNaN(hi)) return hi > 0;
+    const lo = this.idLo[a]! - this.idLo[b]!;
+    if (lo !== 0 && !Number.isNaN(lo)) return lo > 0;
+    return this.entries[a]!.id > this.entries[b]!.id;
+  }
 
   get size(): number {
     return this.ordinalOf.size;
@@ -130,6 +157,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     const ordinal = this.entries.length;
     this.entries.push(entry);
     this.ordinalOf.set(entry.id, ordinal);
+    this.place(ordinal, entry.id);
     const masks = new Map<string, number>();
     for (const term of searchTerms) {
       const bit = FIELD_BITS[term[0] as Field];
@@ -155,6 +183,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     if (ordinal === undefined) return;
     this.ordinalOf.delete(id);
     this.entries[ordinal] = undefined;
+    this.alive[ordinal] = 0;
     this.dead++;
     if (this.dead > 10_000 && this.dead > this.ordinalOf.size) this.compact();
   }
@@ -167,16 +196,19 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     this.postings = [];
     this.sorted = undefined;
     this.dead = 0;
+    this.alive.fill(0);
   }
 
   /** Renumbers live entries and drops dead postings and words nobody uses any more. */
   private compact(): void {
     const renumber = new Int32Array(this.entries.length).fill(-1);
     const entries: E[] = [];
+    this.alive.fill(0);
     this.entries.forEach((e, i) => {
       if (!e) return;
       renumber[i] = entries.length;
       this.ordinalOf.set(e.id, entries.length);
+      this.place(entries.length, e.id);
       entries.push(e);
     });
     const words: string[] = [];
@@ -240,6 +272,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     if (q.tokens.length === 0) return this.newest(q, want);
     const n = Math.min(q.tokens.length, 255);
     const { score, tokenBest, tokenField, matched, fields } = this.scratchFor(this.entries.length);
+    const alive = this.alive;
     const touched: number[] = [];
     for (let i = 0; i < n; i++) {
       const token = q.tokens[i]!;
@@ -248,7 +281,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
         const exact = this.words[w] === token ? 8 : 0;
         for (const p of this.postings[w]!) {
           const ordinal = (p / SHIFT) | 0;
-          if (!this.entries[ordinal]) continue;
+          if (!alive[ordinal]) continue;
           const v = BEST[exact + (p % SHIFT)]!;
           if (tokenBest[ordinal] === 0) inToken.push(ordinal);
           if (v > tokenBest[ordinal]!) {
@@ -277,7 +310,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
       }
       // Entries holding every word, when there are any; otherwise partial matches.
       const ranked = complete > 0 ? accepted.filter((o) => matched[o] === n) : accepted;
-      const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && this.entries[a]!.id > this.entries[b]!.id);
+      const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && this.newer(a, b));
       const page = topK(ranked, want, better).slice(q.offset);
       const hits = page.map((o) => ({
         entry: this.entries[o]!,
