@@ -309,7 +309,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
         score[ordinal] = Math.round((score[ordinal]! + (matched[ordinal] === n ? 10 : 0)) * 100) / 100;
       }
       // Entries holding every word, when there are any; otherwise partial matches.
-      const ranked = complete > 0 ? accepted.filter((o) => matched[o] === n) : accepted;
+      const ranked = complete > 0 && complete < accepted.length ? accepted.filter((o) => matched[o] === n) : accepted;
       const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && this.newer(a, b));
       const page = topK(ranked, want, better).slice(q.offset);
       const hits = page.map((o) => ({
