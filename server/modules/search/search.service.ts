@@ -5,7 +5,8 @@
  *
  * Queries run on this instance's in-memory index of those entries (text-index.cache.ts), which
  * scores every matching entry exactly, so a common word among 100 000 records costs milliseconds
- * and totals are exact; only the page shown is read from the database.
+ * and totals are exact; the index keeps what a result line shows, so a search reads nothing from
+ * the database (beyond the cache's check, once a second, for what other instances wrote).
  */
 import mongoose, { Types } from 'mongoose';
 import { Application, PUBLIC_STATUSES, type ApplicationDoc } from '../applications/application.model.js';
