@@ -3,7 +3,7 @@ import { shapeArabic, visualRuns } from '../../server/lib/pdf/arabic-shaping.js'
 
 const hex = (s: string) => Array.from(s, (c) => c.codePointAt(0)!.toString(16));
 
-describe('Arabic shaping for the certificate PDF (registry/arabic-shaping.ts)', () => {
+describe('Arabic shaping for the PDFs (lib/pdf/arabic-shaping.ts)', () => {
   it('When a word is shaped, then each letter takes its initial, medial, final or isolated form', () => {
     // سلام: seen initial, lam-alef ligature (final, joined to seen), meem isolated (alef does not join forward).
     assert.deepEqual(hex(shapeArabic('سلام')), ['feb3', 'fefc', 'fee1']);

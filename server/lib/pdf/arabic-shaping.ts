@@ -1,5 +1,5 @@
 /**
- * Arabic for PDFs. pdfkit draws code points as they come, so the certificate shapes Arabic
+ * Arabic for PDFs. pdfkit draws code points as they come, so Naqsh shapes Arabic
  * itself: every letter becomes its contextual presentation form (isolated, final, initial,
  * medial; U+FE70–U+FEFF, lam-alef ligatures), and each line is cut into directional runs laid
  * out in visual order (a simplified Unicode bidi: strong Arabic letters are right-to-left, Latin
