@@ -16,6 +16,11 @@ export const EDITABLE_STATUSES = ['draft', 'correction_requested'] as const;
 /** States in which a filing is public (API.md, "Public registry"). */
 export const PUBLIC_STATUSES = ['published', 'opposed', 'registered', 'lapsed'] as const;
 
+/** Not public yet: a design registered with its publication deferred to a later date. */
+export function isUnpublished(record: { publishedAt?: Date | number | null }, now = Date.now()): boolean {
+  return record.publishedAt != null && new Date(record.publishedAt).getTime() > now;
+}
+
 const text = new Schema({ ar: String, fr: String, en: String, zgh: String }, { _id: false });
 
 /** Storage keys of one image's files (content-addressed). */

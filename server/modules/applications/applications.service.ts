@@ -9,7 +9,7 @@ import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, Valida
 import { events } from '../../lib/events.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MediaService, UploadedFile } from '../media/media.service.js';
-import { Application, EDITABLE_STATUSES, PUBLIC_STATUSES, type ApplicationDoc, type StoredDocument, type StoredImage } from './application.model.js';
+import { Application, EDITABLE_STATUSES, isUnpublished, PUBLIC_STATUSES, type ApplicationDoc, type StoredDocument, type StoredImage } from './application.model.js';
 import type { CreateApplicationInput, ListApplicationsQuery, PatchApplicationInput } from './applications.schema.js';
 import { checkCompleteness, MAX_DESIGN_VIEWS, type CompletenessInput } from './completeness.js';
 
@@ -32,8 +32,7 @@ const { trusted } = mongoose;
  * sensitive heritage entry, and not a design whose publication is deferred to a later date.
  */
 export function isPubliclyVisible(app: Pick<ApplicationDoc, 'status' | 'sensitive' | 'publishedAt'>, now = Date.now()): boolean {
-  const deferred = app.publishedAt != null && new Date(app.publishedAt).getTime() > now;
-  return (PUBLIC_STATUSES as readonly string[]).includes(app.status) && app.sensitive !== true && !deferred;
+  return (PUBLIC_STATUSES as readonly string[]).includes(app.status) && app.sensitive !== true && !isUnpublished(app, now);
 }
 
 /** Throws a 422 listing every missing piece when the filing may not be submitted yet. */

@@ -9,7 +9,7 @@
  * the database (beyond the cache's check, once a second, for what other instances wrote).
  */
 import mongoose, { Types } from 'mongoose';
-import { Application, PUBLIC_STATUSES, type ApplicationDoc } from '../applications/application.model.js';
+import { Application, isUnpublished, PUBLIC_STATUSES, type ApplicationDoc } from '../applications/application.model.js';
 import { crafts, regions } from '../reference/reference.data.js';
 import { RegistryEntry, type RegistryEntryDoc } from './registry-entry.model.js';
 import { INDEX_FIELDS, textIndexCache, type EntrySummary, type IndexRow } from './text-index.cache.js';
@@ -156,11 +156,6 @@ export interface TextResult {
   hits: TextHit[];
   total: number;
   more: boolean;
-}
-
-/** Not public yet: a design registered with its publication deferred to a later date. */
-export function isUnpublished(entry: { publishedAt?: Date | number | null }, now = Date.now()): boolean {
-  return entry.publishedAt != null && new Date(entry.publishedAt).getTime() > now;
 }
 
 function acceptor(q: Omit<TextQuery, 'limit' | 'offset' | 'q'>): (e: IndexedEntry) => boolean {

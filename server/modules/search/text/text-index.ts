@@ -143,10 +143,6 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     return this.ordinalOf.size;
   }
 
-  has(id: string): boolean {
-    return this.ordinalOf.has(id);
-  }
-
   ids(): IterableIterator<string> {
     return this.ordinalOf.keys();
   }
