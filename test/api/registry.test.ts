@@ -9,9 +9,10 @@ import { Opposition } from '../../server/modules/lifecycle/opposition.model.js';
 import { signCertificate } from '../../server/modules/registry/certificate.service.js';
 import { syncRegistryEntry } from '../../server/modules/search/search.service.js';
 import { renderMotif } from '../support/motifs.js';
-import { anonymousAgent, createActor, API, type Actor } from '../support/actors.js';
+import { anonymousAgent, bearerFor, createActor, API, type Actor } from '../support/actors.js';
 import { createTestApp, testConfig } from '../support/app.js';
 import { resetDatabase } from '../support/db.js';
+import { move } from './lifecycle-fixtures.js';
 import { assertNothingPrivate, importRecords } from './registry-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -148,6 +149,79 @@ describe('Public registry: text search, records, certificates, oppositions, gaze
       assert.equal(res.body.imported, 1);
       await request(app).get(`${API}/registry/PUB-CERT-1/certificate.pdf`).expect(404);
       await request(app).get(`${API}/registry/NOPE-2/certificate.pdf`).expect(404);
+    });
+
+    describe('a design whose publication is deferred', () => {
+      let owner: Actor;
+      let examiner: Actor;
+      let number: string;
+      let signature: string;
+      const certificate = (agent: { get: (url: string) => request.Test }) => agent.get(`${API}/registry/${number}/certificate.pdf`);
+      const verify = (agent: { get: (url: string) => request.Test }) => agent.get(`${API}/verify/${number}`).query({ sig: signature });
+      // What an unknown number answers, but for the request id: a hidden record must answer exactly this.
+      const problemOf = (res: request.Response) => {
+        assert.equal(res.status, 404);
+        assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+        const { requestId: _requestId, ...rest } = JSON.parse(res.text) as Record<string, unknown>;
+        return rest;
+      };
+
+      before(async () => {
+        owner = await createActor(app, 'artisan');
+        examiner = await createActor(app, 'examiner');
+        const draft = await owner.agent.post(`${API}/applications`).send({ protectionType: 'industrial_design', title: { fr: 'Tapis Beni Ouarain secret' }, craft: 'carpet', region: 'fes-meknes', locarnoClass: '06-11' }).expect(201);
+        const id = draft.body.application.id as string;
+        // A real view, so the certificate carries the motif that must not leak.
+        await owner.agent.post(`${API}/applications/${id}/images`).attach('images', (await renderMotif(11, 2)).jpeg, { filename: 'view.jpg', contentType: 'image/jpeg' }).expect(201);
+        await move(owner.agent, id, 'submit', 'submitted');
+        await move(examiner.agent, id, 'claim', 'formality_review');
+        const registered = await move(examiner.agent, id, 'accept_formalities', 'registered', { deferPublicationMonths: 6 });
+        number = String(registered.registrationNumber);
+        assert.ok(new Date(String(registered.publishedAt)).getTime() > Date.now(), 'publication deferred');
+        const record = await Application.findById(id).lean();
+        signature = signCertificate(record as never, testConfig({ TRUST_PROXY: '1' })).signature;
+      });
+
+      it('When anyone but its owner, examiners and admins asks before the publication date, then certificate and verification answer 404 exactly as for an unknown number', async () => {
+        const other = await createActor(app, 'artisan');
+        const unknownCertificate = problemOf(await request(app).get(`${API}/registry/RD-0000-999999/certificate.pdf`));
+        const unknownVerdict = problemOf(await request(app).get(`${API}/verify/RD-0000-999999`).query({ sig: signature }));
+        for (const agent of [request(app), other.agent]) {
+          const cert = await certificate(agent);
+          assert.deepEqual(problemOf(cert), unknownCertificate);
+          assert.ok(!cert.text.includes('Beni Ouarain') && !cert.text.includes(owner.user.fullName), 'nothing of the record in the answer');
+          assert.deepEqual(problemOf(await verify(agent)), unknownVerdict);
+        }
+        const otherToken = await bearerFor(app, other);
+        await certificate(request(app)).set('Authorization', `Bearer ${otherToken}`).expect(404);
+        await verify(request(app)).set('Authorization', `Bearer ${otherToken}`).expect(404);
+      });
+
+      it('When its owner (session or bearer token), an examiner or an admin asks before the publication date, then they get the certificate and the verdict', async () => {
+        for (const agent of [owner.agent, examiner.agent, admin.agent]) {
+          const cert = await certificate(agent).expect(200);
+          assert.equal(cert.headers['content-type'], 'application/pdf');
+          assert.match(String(cert.headers.vary), /Cookie/);
+          const verdict = await verify(agent).expect(200);
+          assert.equal(verdict.body.valid, true);
+          assert.equal(verdict.body.record.registrationNumber, number);
+        }
+        const token = await bearerFor(app, owner);
+        await certificate(request(app)).set('Authorization', `Bearer ${token}`).expect(200);
+        const byToken = await verify(request(app)).set('Authorization', `Bearer ${token}`).expect(200);
+        assert.equal(byToken.body.valid, true);
+      });
+
+      it('When the publication date has passed, then its certificate and verification are public', async () => {
+        await Application.updateOne({ registrationNumber: number }, { $set: { publishedAt: new Date(Date.now() - 60_000) } });
+        const cert = await certificate(request(app)).expect(200);
+        assert.equal(cert.headers['content-type'], 'application/pdf');
+        const verdict = await verify(request(app)).expect(200);
+        // The signature was made over the same attested fields (publishedAt is not one of them).
+        assert.equal(verdict.body.valid, true);
+        assert.equal(verdict.body.record.registrationNumber, number);
+        assertNothingPrivate(verdict.body, [owner.user.id, examiner.user.id]);
+      });
     });
   });
 

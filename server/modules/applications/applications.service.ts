@@ -25,6 +25,11 @@ export interface Viewer {
 
 export const isStaff = (viewer: Viewer | undefined) => viewer?.role === 'examiner' || viewer?.role === 'admin';
 const isOwner = (app: Pick<ApplicationDoc, 'owner'>, viewer: Viewer | undefined) => Boolean(viewer && String(app.owner) === viewer.id);
+/**
+ * Whether the viewer sees a filing whatever its state: its owner, examiners and admins. Everyone
+ * else sees only what is public (and gets 404 for the rest: media, certificates, verification).
+ */
+export const isOwnerOrStaff = (app: Pick<ApplicationDoc, 'owner'>, viewer: Viewer | undefined) => isOwner(app, viewer) || isStaff(viewer);
 const { trusted } = mongoose;
 
 /**
@@ -52,7 +57,7 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
   async function readable(viewer: Viewer, id: string): Promise<ApplicationDoc> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('No such application.');
     const app = await Application.findById(id).lean<ApplicationDoc>();
-    if (!app || !(isOwner(app, viewer) || isStaff(viewer))) throw new NotFoundError('No such application.');
+    if (!app || !isOwnerOrStaff(app, viewer)) throw new NotFoundError('No such application.');
     return app;
   }
 
@@ -250,8 +255,7 @@ export function createApplicationsService(deps: { config: Pick<Config, 'maxOpenD
       const app = await Application.findOne({ 'images._id': new Types.ObjectId(imageId) }).lean<ApplicationDoc>();
       const image = app?.images.find((i) => String(i._id) === imageId) as StoredImage | undefined;
       if (!app || !image) throw new NotFoundError('No such image.');
-      const privileged = isOwner(app, viewer) || isStaff(viewer);
-      if (privileged) {
+      if (isOwnerOrStaff(app, viewer)) {
         return { image, key: image.files[variant]!, public: false };
       }
       if (variant === 'original' || !isPubliclyVisible(app)) throw new NotFoundError('No such image.');

@@ -7,7 +7,8 @@
 import type { Config } from '../../config.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { getSigner } from '../../lib/signing.js';
-import { Application, type ApplicationDoc } from '../applications/application.model.js';
+import { Application, isUnpublished, PUBLIC_STATUSES, type ApplicationDoc } from '../applications/application.model.js';
+import { isOwnerOrStaff, type Viewer } from '../applications/applications.service.js';
 
 const plain = (t: Record<string, unknown> | null | undefined) =>
   Object.fromEntries(Object.entries(t ?? {}).filter(([k, v]) => ['ar', 'fr', 'en', 'zgh'].includes(k) && typeof v === 'string' && v)) as Record<string, string>;
@@ -41,18 +42,28 @@ export function signCertificate(app: ApplicationDoc, config: SignConfig): { sign
   return { signature, keyId: signer.keyId, verifyUrl };
 }
 
-/** The registered record with this registration number (404 when none; 409 when not registered). */
-export async function findRegistered(registrationNumber: string): Promise<ApplicationDoc> {
+/**
+ * The public record with this registration number, as `viewer` may see it. A design whose
+ * publication is deferred is still secret: until its publication date only its owner, examiners
+ * and admins see it, and anyone else gets the very answer of an unknown number (nothing leaks).
+ */
+async function findOnRegister(registrationNumber: string, viewer: Viewer | undefined): Promise<ApplicationDoc> {
   const app = await Application.findOne({ registrationNumber }).lean<ApplicationDoc>();
-  if (!app || !['registered', 'lapsed', 'published', 'opposed'].includes(app.status)) throw new NotFoundError('No public record has this registration number.');
+  const visible = app && (PUBLIC_STATUSES as readonly string[]).includes(app.status) && (!isUnpublished(app) || isOwnerOrStaff(app, viewer));
+  if (!visible) throw new NotFoundError('No public record has this registration number.');
+  return app;
+}
+
+/** The registered record with this registration number (404 when none or not visible; 409 when not registered). */
+export async function findRegistered(registrationNumber: string, viewer: Viewer | undefined): Promise<ApplicationDoc> {
+  const app = await findOnRegister(registrationNumber, viewer);
   if (app.status !== 'registered') throw new ConflictError(`The record is ${app.status}: certificates exist for registered records only.`);
   return app;
 }
 
 /** Whether `signature` was made over the record as it is now. */
-export async function verifyCertificate(registrationNumber: string, signature: string, config: SignConfig): Promise<{ valid: boolean; app: ApplicationDoc }> {
-  const app = await Application.findOne({ registrationNumber }).lean<ApplicationDoc>();
-  if (!app || !['registered', 'lapsed', 'published', 'opposed'].includes(app.status)) throw new NotFoundError('No public record has this registration number.');
+export async function verifyCertificate(registrationNumber: string, signature: string, config: SignConfig, viewer: Viewer | undefined): Promise<{ valid: boolean; app: ApplicationDoc }> {
+  const app = await findOnRegister(registrationNumber, viewer);
   const valid = signature.length > 0 && getSigner(config).verifyJson(certificateFields(app), signature);
   return { valid, app };
 }

@@ -118,9 +118,13 @@ export function registryRouter(deps: { config: Config; logger: Logger; media: Me
 
   route(
     router,
-    { method: 'get', path: '/registry/:number/certificate.pdf', summary: 'The certificate of a registered record (PDF with a QR code to its verification)', tags, params: numberParams, responses: { 200: { description: 'The certificate', contentType: 'application/pdf' }, 404: 'No public record has this registration number', 409: 'The record is not registered' } },
-    async (_req, res, { params }) => {
-      const app = await findRegistered(params.number);
+    {
+      method: 'get', path: '/registry/:number/certificate.pdf', tags, params: numberParams,
+      summary: 'The certificate of a registered record (PDF with a QR code to its verification); a design whose publication is deferred: its owner, examiners and admins only until the publication date',
+      responses: { 200: { description: 'The certificate', contentType: 'application/pdf' }, 404: 'No public record has this registration number (also a design not yet published, for anyone but its owner, examiners and admins)', 409: 'The record is not registered' },
+    },
+    async (req, res, { params }) => {
+      const app = await findRegistered(params.number, req.user);
       const { signature, keyId, verifyUrl } = signCertificate(app, config);
       const fields = certificateFields(app);
       const key = app.sensitive ? undefined : app.images?.[0]?.files?.publicDisplay;
@@ -133,15 +137,22 @@ export function registryRouter(deps: { config: Config; logger: Logger; media: Me
       });
       res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="certificate-${encodeURIComponent(app.registrationNumber!)}.pdf"`);
       res.setHeader('Cache-Control', 'no-cache');
+      // The answer depends on who asks while the publication is deferred.
+      res.vary('Cookie').vary('Authorization');
       res.send(pdf);
     },
   );
 
   route(
     router,
-    { method: 'get', path: '/verify/:registrationNumber', summary: 'Whether a certificate’s signature matches the record as it is now', tags, params: verifyParams, query: verifyQuery, responses: { 200: { description: 'The verdict and the current public record', schema: z.object({ valid: z.boolean(), record: publicRecordOut }) }, 404: 'No public record has this registration number' } },
-    async (_req, res, { params, query }) => {
-      const { valid, app } = await verifyCertificate(params.registrationNumber, query.sig, config);
+    {
+      method: 'get', path: '/verify/:registrationNumber', tags, params: verifyParams, query: verifyQuery,
+      summary: 'Whether a certificate’s signature matches the record as it is now; a design whose publication is deferred: its owner, examiners and admins only until the publication date',
+      responses: { 200: { description: 'The verdict and the current public record', schema: z.object({ valid: z.boolean(), record: publicRecordOut }) }, 404: 'No public record has this registration number (also a design not yet published, for anyone but its owner, examiners and admins)' },
+    },
+    async (req, res, { params, query }) => {
+      const { valid, app } = await verifyCertificate(params.registrationNumber, query.sig, config, req.user);
+      res.vary('Cookie').vary('Authorization');
       res.json({ valid, record: presentPublicRecord(app) });
     },
   );
