@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { Application } from '../../server/modules/applications/application.model.js';
 import { imageIndexingSettled } from '../../server/modules/registry/registry.listeners.js';
+import { ImageFeature } from '../../server/modules/search/image-feature.model.js';
 import { syncRegistryEntry } from '../../server/modules/search/search.service.js';
 import { alter, renderMotif, type AlterKind, type Motif } from '../support/motifs.js';
 import { createActor, API, type Actor } from '../support/actors.js';
@@ -88,6 +90,24 @@ describe('Public registry: search by photo', function () {
     const hits = await search(secret.jpeg);
     assert.ok(hits.every((h) => h.registrationNumber?.startsWith('IMG-')), JSON.stringify(hits));
     assert.ok(!hits.some((h) => h.similarity > 0.8), 'an unpublished motif matched');
+  });
+
+  it('When another instance deletes or adds a feature row in the database, then photo search follows within the poll interval', async () => {
+    assert.equal((await search(motifs[15]!.jpeg))[0]?.registrationNumber, 'IMG-15');
+    const imageId = (await Application.findOne({ registrationNumber: 'IMG-15' }).lean())!.images[0]!._id;
+    const row = await ImageFeature.findById(imageId).lean();
+    assert.ok(row?.features, 'the image has features');
+
+    // A deletion elsewhere (no tombstone): the count no longer agrees with the cache, which drops the row.
+    await ImageFeature.deleteOne({ _id: imageId });
+    await sleep(1100);
+    const after = await search(motifs[15]!.jpeg);
+    assert.ok(!after.some((h) => h.registrationNumber === 'IMG-15'), JSON.stringify(after.slice(0, 3)));
+
+    // The row written again, as another instance would (straight into the collection).
+    await ImageFeature.collection.insertOne({ ...row, updatedAt: new Date() });
+    await sleep(1100);
+    assert.equal((await search(motifs[15]!.jpeg))[0]?.registrationNumber, 'IMG-15');
   });
 
   it('When filters or a bad body are sent, then they apply or answer 400/415', async () => {

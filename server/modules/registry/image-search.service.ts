@@ -2,12 +2,14 @@
  * Photo search over every stored image. Features are computed once per image when it is stored
  * (media's image-processed hook, 'image.stored' events, the bulk import, or a backfill) and kept
  * in the `image_features` collection; each app instance holds them in an in-memory ImageIndex
- * (search/image/image-index.ts: hashed local descriptors, then a finer re-ranking), loaded on
- * first use and refreshed before each query from the rows written since (by any instance).
- * The index is a cache of the collection: nothing in it is needed by another instance.
+ * (search/image/image-index.ts: hashed local descriptors, then a finer re-ranking), a cache of the
+ * collection that follows it as lib/collection-cache.ts describes: loaded on first use, this
+ * instance's own writes applied as they are made, and what any instance writes (a removal is a
+ * tombstone row) or deletes outright seen within about a second.
  */
 import { Types } from 'mongoose';
 import mongoose from 'mongoose';
+import { CollectionCache } from '../../lib/collection-cache.js';
 import type { Logger } from '../../lib/logger.js';
 import { Application, type ApplicationDoc } from '../applications/application.model.js';
 import { toImageRejection } from '../media/image-pipeline.js';
@@ -20,49 +22,47 @@ import type { RegistryEntryDoc } from '../search/registry-entry.model.js';
 
 const { trusted } = mongoose;
 
-/** Rows written by another instance whose clock lags ours still show up within this window. */
-const CLOCK_SKEW_MS = 30_000;
-/** How often (at most) a query asks the database for features added elsewhere. */
-const POLL_EVERY_MS = 1_000;
+type FeatureRow = Pick<ImageFeatureDoc, '_id' | 'applicationId' | 'features' | 'deleted' | 'updatedAt'>;
 
 class FeatureCache {
   index = new ImageIndex();
   /** image id → application id */
   appOf = new Map<string, string>();
-  /** image id → updatedAt (ms) of the row applied */
-  applied = new Map<string, number>();
-  private lastSeen = 0;
-  private lastPoll = 0;
-  private loading: Promise<void> | undefined;
+  private readonly rows = new CollectionCache<FeatureRow>({
+    model: ImageFeature,
+    apply: (row) => {
+      const id = String(row._id);
+      if (row.deleted || !row.features) {
+        this.drop(id);
+        return;
+      }
+      this.index.add(id, row.features);
+      this.appOf.set(id, String(row.applicationId));
+    },
+    remove: (id) => this.drop(id),
+    clear: () => {
+      this.index = new ImageIndex();
+      this.appOf.clear();
+    },
+    // Rows written by another instance whose clock lags ours still show up within this window.
+    clockSkewMs: 30_000,
+    // Features are some kilobytes a row: fewer rows a read.
+    batchSize: 500,
+  });
 
-  apply(row: Pick<ImageFeatureDoc, '_id' | 'applicationId' | 'features' | 'deleted' | 'updatedAt'>) {
-    const id = String(row._id);
-    const at = new Date(row.updatedAt).getTime();
-    this.applied.set(id, at);
-    if (at > this.lastSeen) this.lastSeen = at;
-    if (row.deleted || !row.features) {
-      this.index.remove(id);
-      this.appOf.delete(id);
-      return;
-    }
-    this.index.add(id, row.features);
-    this.appOf.set(id, String(row.applicationId));
+  private drop(id: string): void {
+    this.index.remove(id);
+    this.appOf.delete(id);
   }
 
-  async refresh(force = false): Promise<void> {
-    this.loading ??= (async () => {
-      for await (const row of ImageFeature.find({}).lean<ImageFeatureDoc>().cursor({ batchSize: 500 })) this.apply(row);
-      this.lastPoll = Date.now();
-    })();
-    await this.loading;
-    if (!force && Date.now() - this.lastPoll < POLL_EVERY_MS) return;
-    this.lastPoll = Date.now();
-    // Ids and times first (cheap), features only for rows not applied yet.
-    const since = new Date(this.lastSeen - CLOCK_SKEW_MS);
-    const recent = await ImageFeature.find({ updatedAt: trusted({ $gte: since }) }, { _id: 1, updatedAt: 1 }).lean<Array<Pick<ImageFeatureDoc, '_id' | 'updatedAt'>>>();
-    const fresh = recent.filter((r) => this.applied.get(String(r._id)) !== new Date(r.updatedAt).getTime()).map((r) => r._id);
-    if (fresh.length === 0) return;
-    for (const row of await ImageFeature.find({ _id: trusted({ $in: fresh }) }).lean<ImageFeatureDoc[]>()) this.apply(row);
+  /** Applies a row this instance wrote (features or a tombstone), unless a newer one was applied. */
+  apply(row: FeatureRow): void {
+    this.rows.apply(row);
+  }
+
+  /** Loads the features on first use, then follows the collection (at most one look a second). */
+  async refresh(): Promise<void> {
+    await this.rows.refresh();
   }
 }
 
