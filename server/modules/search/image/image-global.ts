@@ -1,0 +1,172 @@
+// The global descriptor of photo search: a 16x16 colour thumbnail, normalised per channel,
+// compared over the 8 rotations/mirrors and, on the query side, over scales, small angles and
+// keystones (a photo taken at a slant); and its 96-bit LSH code for retrieval.
+import { QTHUMB, THUMB } from './image-features.js';
+
+/** What a query brings to the thumbnail comparison. */
+export interface ThumbQuery { qthumbs: Float32Array[]; pooled: Float32Array[] }
+
+
+const DIHEDRAL: Int16Array[] = (() => {
+  const maps: Int16Array[] = [];
+  for (let t = 0; t < 8; t++) {
+    const m = new Int16Array(THUMB * THUMB);
+    for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+      let u = x, v = y;
+      for (let r = 0; r < t % 4; r++) { const nu = THUMB - 1 - v; v = u; u = nu; }
+      if (t >= 4) u = THUMB - 1 - u;
+      m[y * THUMB + x] = v * THUMB + u;
+    }
+    maps.push(m);
+  }
+  return maps;
+})();
+
+/** Per-channel zero-mean unit-norm thumbnail (so warm light and exposure cancel out). */
+export function normaliseThumb(t: Uint8Array | Float32Array): Float32Array {
+  const n = THUMB * THUMB, out = new Float32Array(n * 3);
+  for (let c = 0; c < 3; c++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += t[i * 3 + c]!;
+    mean /= n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) { const d = t[i * 3 + c]! - mean; out[i * 3 + c] = d; ss += d * d; }
+    const inv = 1 / Math.sqrt(ss + 1e-3 + n * 4); // a floor so flat channels do not amplify noise
+    for (let i = 0; i < n; i++) out[i * 3 + c]! *= inv;
+  }
+  return out;
+}
+
+/** Resample a centred square `frac` of a 16x16 thumbnail back to 16x16 (bilinear). */
+function centreScale(t: Uint8Array, frac: number): Float32Array {
+  const out = new Float32Array(THUMB * THUMB * 3);
+  for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+    const u = (THUMB - 1) / 2 + (x - (THUMB - 1) / 2) * frac, v = (THUMB - 1) / 2 + (y - (THUMB - 1) / 2) * frac;
+    const x0 = Math.floor(u), y0 = Math.floor(v), fx = u - x0, fy = v - y0;
+    const x1 = Math.min(THUMB - 1, x0 + 1), y1 = Math.min(THUMB - 1, y0 + 1);
+    for (let c = 0; c < 3; c++) {
+      out[(y * THUMB + x) * 3 + c] =
+        (t[(y0 * THUMB + x0) * 3 + c]! * (1 - fx) + t[(y0 * THUMB + x1) * 3 + c]! * fx) * (1 - fy) +
+        (t[(y1 * THUMB + x0) * 3 + c]! * (1 - fx) + t[(y1 * THUMB + x1) * 3 + c]! * fx) * fy;
+    }
+  }
+  return out;
+}
+
+const QUERY_SCALES = [1, 0.9, 0.8, 0.7];
+const QUERY_ANGLES = [0, -6, 6, -12, 12];
+const QUERY_KEYSTONES = [-0.3, -0.15, 0.15, 0.3];
+
+/**
+ * Sample a square of side `frac` (of the smaller side), rotated by `deg`, from the miniature;
+ * `keystone` (k, axis) samples a trapezoid instead, undoing a photo taken at a slant.
+ */
+function sampleMini(mini: Uint8Array, frac: number, deg: number, keystone?: [number, 0 | 1]): Float32Array {
+  const n = QTHUMB, out = new Float32Array(THUMB * THUMB * 3);
+  const a = (deg * Math.PI) / 180, c = Math.cos(a), s = Math.sin(a), half = ((n - 1) / 2) * frac;
+  for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+    let u = (((x + 0.5) / THUMB) * 2 - 1) * half, v = (((y + 0.5) / THUMB) * 2 - 1) * half;
+    if (keystone) {
+      const [k, axis] = keystone;
+      if (axis === 0) u *= (1 + (k * v) / half) / (1 + Math.abs(k));
+      else v *= (1 + (k * u) / half) / (1 + Math.abs(k));
+    }
+    const px = (n - 1) / 2 + c * u - s * v, py = (n - 1) / 2 + s * u + c * v;
+    // 3x3 supersampling: an area average like the stored thumbnail's
+    const cell = (2 * half) / THUMB / 3;
+    for (let sy = -1; sy <= 1; sy++) for (let sx = -1; sx <= 1; sx++) {
+      let qx = px + c * sx * cell - s * sy * cell, qy = py + s * sx * cell + c * sy * cell;
+      qx = Math.max(0, Math.min(n - 1.001, qx)); qy = Math.max(0, Math.min(n - 1.001, qy));
+      const x0 = qx | 0, y0 = qy | 0, fx = qx - x0, fy = qy - y0, o = (y0 * n + x0) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        out[(y * THUMB + x) * 3 + ch]! += ((mini[o + ch]! * (1 - fx) + mini[o + 3 + ch]! * fx) * (1 - fy) + (mini[o + n * 3 + ch]! * (1 - fx) + mini[o + n * 3 + 3 + ch]! * fx) * fy) / 9;
+      }
+    }
+  }
+  return out;
+}
+
+export function queryThumbs(f: { thumb: Uint8Array; mini?: Uint8Array }): Float32Array[] {
+  const bases: Float32Array[] = [];
+  if (f.mini) {
+    for (const sc of QUERY_SCALES) for (const a of QUERY_ANGLES) bases.push(normaliseThumb(sampleMini(f.mini, sc, a)));
+    for (const sc of [1, 0.85]) for (const k of QUERY_KEYSTONES) for (const axis of [0, 1] as const) bases.push(normaliseThumb(sampleMini(f.mini, sc, 0, [k, axis])));
+  } else {
+    for (const sc of [1, 0.9, 0.8]) bases.push(normaliseThumb(sc === 1 ? f.thumb : centreScale(f.thumb, sc)));
+  }
+  const out: Float32Array[] = [];
+  for (const base of bases) {
+    for (const m of DIHEDRAL) {
+      const t = new Float32Array(THUMB * THUMB * 3);
+      for (let i = 0; i < THUMB * THUMB; i++) { const j = m[i]!; t[i * 3] = base[j * 3]!; t[i * 3 + 1] = base[j * 3 + 1]!; t[i * 3 + 2] = base[j * 3 + 2]!; }
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+// Global retrieval: 96-bit sign-of-random-projection codes of the normalised thumbnail pooled
+// to 8x8 (an LSH for the correlation, which low frequencies dominate), 8 tables of 12 bits,
+// probed with the exact key and its 1-bit neighbours.
+export const GBITS = 96, GTABLES = 8, GKEY = 12;
+const PSIDE = THUMB / 2, PDIM = PSIDE * PSIDE * 3;
+const PROJ: Float32Array = (() => {
+  let s = 0x2545f491 >>> 0;
+  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return (s + 0.5) / 4294967296; };
+  const p = new Float32Array(GBITS * PDIM);
+  for (let i = 0; i < p.length; i++) p[i] = Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
+  return p;
+})();
+/** 2x2 average pooling of a normalised 16x16x3 thumbnail (x2 so the norm stays ~1). */
+export function pool(t: Float32Array): Float32Array {
+  const out = new Float32Array(PDIM);
+  for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+    const o = ((y >> 1) * PSIDE + (x >> 1)) * 3, i = (y * THUMB + x) * 3;
+    out[o]! += t[i]! * 0.5; out[o + 1]! += t[i + 1]! * 0.5; out[o + 2]! += t[i + 2]! * 0.5;
+  }
+  return out;
+}
+export function globalCode(p: Float32Array): Uint32Array {
+  const out = new Uint32Array(GBITS / 32);
+  for (let b = 0; b < GBITS; b++) {
+    let s = 0;
+    const o = b * PDIM;
+    for (let i = 0; i < PDIM; i++) s += PROJ[o + i]! * p[i]!;
+    if (s > 0) out[b >> 5]! |= 1 << (b & 31);
+  }
+  return out;
+}
+export function gkey(code: Uint32Array, t: number): number {
+  const bit = t * GKEY; // 12-bit slices, never straddling words (32 is not a multiple of 12: handle)
+  let k = 0;
+  for (let i = 0; i < GKEY; i++) { const b = bit + i; k = (k << 1) | ((code[b >> 5]! >>> (b & 31)) & 1); }
+  return k;
+}
+
+const GLOBAL_EXACT = 4;
+/** Best correlation over the query variants: ranked on the pooled thumbnails, exact on the best few. */
+export function globalScore(q: ThumbQuery, stored: Float32Array): number {
+  const sp = pool(stored), n = q.pooled.length, approx = new Float32Array(n);
+  for (let v = 0; v < n; v++) {
+    const t = q.pooled[v]!;
+    let s = 0;
+    for (let i = 0; i < PDIM; i++) s += t[i]! * sp[i]!;
+    approx[v] = s;
+  }
+  const order: number[] = [];
+  for (let v = 0; v < n; v++) {
+    if (order.length === GLOBAL_EXACT && approx[v]! <= approx[order[GLOBAL_EXACT - 1]!]!) continue;
+    let i = Math.min(order.length, GLOBAL_EXACT - 1);
+    while (i > 0 && approx[order[i - 1]!]! < approx[v]!) { order[i] = order[i - 1]!; i--; }
+    order[i] = v;
+  }
+  let best = -1;
+  for (const v of order) {
+    const t = q.qthumbs[v]!;
+    let s = 0;
+    for (let i = 0; i < t.length; i++) s += t[i]! * stored[i]!;
+    if (s > best) best = s;
+  }
+  return best / 3;
+}
+

@@ -1,0 +1,193 @@
+// Geometric verification of keypoint matches between a query and one stored image, and the
+// similarity that combines it with the thumbnail comparison.
+import { PATCH_R } from './image-features.js';
+
+/** Largest Hamming distance (of 128 bits) between two descriptors of the same point. */
+export const MATCH_DIST = 14;
+
+
+export interface Match { q: number; k: number; d: number }
+
+/** Growable (query keypoint, stored keypoint, distance) triples: no object per raw match. */
+export class MatchBuf {
+  q = new Int32Array(1024);
+  k = new Int32Array(1024);
+  d = new Uint8Array(1024);
+  n = 0;
+  push(q: number, k: number, d: number): void {
+    if (this.n === this.q.length) {
+      const grow = <T extends Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(a.length * 2); b.set(a); return b; };
+      this.q = grow(this.q); this.k = grow(this.k); this.d = grow(this.d);
+    }
+    this.q[this.n] = q; this.k[this.n] = k; this.d[this.n] = d; this.n++;
+  }
+}
+
+// Hough clustering of the one-match similarity hypotheses: angle bins of 30°, scale bins of one
+// level (log2 / 2), and where the stored image's centre lands in bins of a quarter of its size.
+// Each match votes for the 2 nearest bins per dimension (16 bins), in a reused open-addressing
+// table, so the hypotheses cost O(matches) instead of O(matches²).
+const HB = 1 << 15; // > 2 x 16 votes x 600 matches
+const hKeys = new Int32Array(HB), hCounts = new Float32Array(HB), hStamp = new Uint32Array(HB), hUsed = new Int32Array(HB);
+let hGen = 0, hN = 0;
+const A_BINS = 12, A_W = (2 * Math.PI) / A_BINS;
+const HOUGH_TOP = 4;
+
+function houghAdd(key: number, w: number): void {
+  let i = (Math.imul(key, 0x9e3779b1) >>> 19) & (HB - 1);
+  for (;;) {
+    if (hStamp[i] !== hGen) { hStamp[i] = hGen; hKeys[i] = key; hCounts[i] = w; hUsed[hN++] = i; return; }
+    if (hKeys[i] === key) { hCounts[i]! += w; return; }
+    i = (i + 1) & (HB - 1);
+  }
+}
+
+export interface Verified { inliers: number; region?: { x0: number; y0: number; x1: number; y1: number } }
+
+export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number, kw: number, kh: number): Verified {
+  matches.sort((a, b) => a.d - b.d);
+  if (matches.length > 400) matches.length = 400;
+  const M = matches.length;
+  if (M < 3) return { inliers: Math.min(M, 1) };
+  const cx = kw / 2, cy = kh / 2, span = Math.max(kw, kh);
+  // per match: angle, log2 scale, predicted centre (query pixels), continuous bin coordinates
+  const par = new Float32Array(M * 4), bin = new Float32Array(M * 4);
+  hGen++; hN = 0;
+  for (let j = 0; j < M; j++) {
+    const m = matches[j]!, qi = m.q * 4, ki = (m.k - kOff) * 4;
+    let phi = (qg[qi + 3]! - kg[ki + 3]!) % (2 * Math.PI);
+    if (phi < 0) phi += 2 * Math.PI;
+    const ls = Math.log2(qg[qi + 2]! / kg[ki + 2]!), sig = 2 ** ls, c = Math.cos(phi) * sig, s = Math.sin(phi) * sig;
+    const px = qg[qi]! + c * (cx - kg[ki]!) - s * (cy - kg[ki + 1]!), py = qg[qi + 1]! + s * (cx - kg[ki]!) + c * (cy - kg[ki + 1]!);
+    par[4 * j] = phi; par[4 * j + 1] = ls; par[4 * j + 2] = px; par[4 * j + 3] = py;
+    const pw = 0.25 * sig * span;
+    const fa = phi / A_W - 0.5, fs = ls * 2 - 0.5, fx = px / pw - 0.5, fy = py / pw - 0.5;
+    bin[4 * j] = fa; bin[4 * j + 1] = fs; bin[4 * j + 2] = fx; bin[4 * j + 3] = fy;
+    const a0 = Math.floor(fa), s0 = Math.floor(fs), x0 = Math.floor(fx), y0 = Math.floor(fy);
+    const w = 1 - m.d / (MATCH_DIST + 8);
+    for (let da = 0; da < 2; da++) for (let ds = 0; ds < 2; ds++) for (let dx = 0; dx < 2; dx++) for (let dy = 0; dy < 2; dy++) {
+      const a = (a0 + da + A_BINS) % A_BINS;
+      houghAdd((((a * 64 + ((s0 + ds + 32) & 63)) * 1024 + ((x0 + dx + 512) & 1023)) * 1024 + ((y0 + dy + 512) & 1023)) | 0, w);
+    }
+  }
+  // the best bins (distinct keys), strongest first
+  const top: { key: number; n: number }[] = [];
+  for (let u = 0; u < hN; u++) {
+    const i = hUsed[u]!;
+    if (hCounts[i]! < 2.5) continue;
+    const n = hCounts[i]!;
+    if (top.length < HOUGH_TOP || n > top[top.length - 1]!.n) {
+      top.push({ key: hKeys[i]!, n });
+      top.sort((a, b) => b.n - a.n);
+      if (top.length > HOUGH_TOP) top.length = HOUGH_TOP;
+    }
+  }
+  let best = 0, bestSet: number[] = [];
+  const usedQ = new Set<number>(), usedK = new Set<number>();
+  for (const { key } of top) {
+    const yb = key & 1023, xb = (key >>> 10) & 1023, sb = (key >>> 20) & 63, ab = Math.floor(key / (1 << 26));
+    // members: matches whose 2x2x2x2 neighbourhood contains the bin; the hypothesis is their median
+    const angs: number[] = [], lss: number[] = [], pxs: number[] = [], pys: number[] = [];
+    let ref = -1;
+    for (let j = 0; j < M; j++) {
+      const a0 = Math.floor(bin[4 * j]!), s0 = Math.floor(bin[4 * j + 1]!) + 32, x0 = Math.floor(bin[4 * j + 2]!) + 512, y0 = Math.floor(bin[4 * j + 3]!) + 512;
+      const da = (ab - a0 + A_BINS) % A_BINS;
+      if (da > 1 || ((sb - s0) & 63) > 1 || ((xb - x0) & 1023) > 1 || ((yb - y0) & 1023) > 1) continue;
+      if (ref < 0) ref = j;
+      let a = par[4 * j]! - par[4 * ref]!;
+      if (a > Math.PI) a -= 2 * Math.PI; else if (a < -Math.PI) a += 2 * Math.PI;
+      angs.push(a); lss.push(par[4 * j + 1]!); pxs.push(par[4 * j + 2]!); pys.push(par[4 * j + 3]!);
+    }
+    if (angs.length < 2) continue;
+    const med = (xs: number[]) => { xs.sort((a, b) => a - b); return xs[xs.length >> 1]!; };
+    const phi = par[4 * ref]! + med(angs), ls = med(lss), sig = 2 ** ls, pcx = med(pxs), pcy = med(pys);
+    const c = Math.cos(phi) * sig, s = Math.sin(phi) * sig;
+    const tx = pcx - (c * cx - s * cy), ty = pcy - (s * cx + c * cy);
+    usedQ.clear(); usedK.clear();
+    const set: number[] = [];
+    for (let j = 0; j < M; j++) {
+      const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
+      if (usedQ.has(mj.q) || usedK.has(mj.k)) continue;
+      if (Math.abs(par[4 * j + 1]! - ls) > 0.8) continue;
+      let da = Math.abs(par[4 * j]! - phi) % (2 * Math.PI);
+      if (da > Math.PI) da = 2 * Math.PI - da;
+      if (da > 0.6) continue;
+      const px = c * kg[kj]! - s * kg[kj + 1]! + tx, py = s * kg[kj]! + c * kg[kj + 1]! + ty;
+      // tolerance: the corner's size plus a share of the distance from the centre (perspective)
+      const ex = px - qg[qj]!, ey = py - qg[qj + 1]!;
+      const tol = 0.5 * PATCH_R * qg[qj + 2]! + 0.1 * sig * Math.hypot(kg[kj]! - cx, kg[kj + 1]! - cy);
+      if (ex * ex + ey * ey > tol * tol) continue;
+      usedQ.add(mj.q); usedK.add(mj.k);
+      set.push(j);
+    }
+    if (set.length > best) { best = set.length; bestSet = set; }
+  }
+  if (best < 3) return { inliers: best };
+  // refine: least-squares affine on the inliers, recount with a tighter, perspective-tolerant test
+  let inl = bestSet;
+  for (let it = 0; it < 2; it++) {
+    const A = fitAffine(inl.map((j) => matches[j]!), qg, kg, kOff);
+    if (!A) break;
+    const set: number[] = [];
+    const uq = new Set<number>(), uk = new Set<number>();
+    for (let j = 0; j < M; j++) {
+      const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
+      if (uq.has(mj.q) || uk.has(mj.k)) continue;
+      const px = A[0] * kg[kj]! + A[1] * kg[kj + 1]! + A[2], py = A[3] * kg[kj]! + A[4] * kg[kj + 1]! + A[5];
+      const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.4 * PATCH_R * qg[qj + 2]!;
+      if (ex * ex + ey * ey > tol * tol) continue;
+      // scale consistency with the affine's local scale
+      const det = Math.sqrt(Math.abs(A[0] * A[4] - A[1] * A[3]));
+      if (Math.abs(Math.log2(qg[qj + 2]! / kg[kj + 2]! / det)) > 0.9) continue;
+      uq.add(mj.q); uk.add(mj.k);
+      set.push(j);
+    }
+    if (set.length < 3) break;
+    inl = set;
+  }
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const j of inl) {
+    const kj = (matches[j]!.k - kOff) * 4;
+    x0 = Math.min(x0, kg[kj]!); y0 = Math.min(y0, kg[kj + 1]!); x1 = Math.max(x1, kg[kj]!); y1 = Math.max(y1, kg[kj + 1]!);
+  }
+  return { inliers: Math.max(inl.length, best >= 3 ? Math.min(best, inl.length + 2) : 0), region: { x0, y0, x1, y1 } };
+}
+
+function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number): [number, number, number, number, number, number] | null {
+  if (ms.length < 3) return null;
+  // normal equations for [a b c] with rows (x, y, 1) -> u and -> v
+  let sxx = 0, sxy = 0, sx = 0, syy = 0, sy = 0, n = 0, sxu = 0, syu = 0, su = 0, sxv = 0, syv = 0, sv = 0;
+  for (const m of ms) {
+    const x = kg[(m.k - kOff) * 4]!, y = kg[(m.k - kOff) * 4 + 1]!, u = qg[m.q * 4]!, v = qg[m.q * 4 + 1]!;
+    sxx += x * x; sxy += x * y; sx += x; syy += y * y; sy += y; n++;
+    sxu += x * u; syu += y * u; su += u; sxv += x * v; syv += y * v; sv += v;
+  }
+  const M = [[sxx, sxy, sx], [sxy, syy, sy], [sx, sy, n]];
+  const det = M[0]![0]! * (M[1]![1]! * M[2]![2]! - M[1]![2]! * M[2]![1]!) - M[0]![1]! * (M[1]![0]! * M[2]![2]! - M[1]![2]! * M[2]![0]!) + M[0]![2]! * (M[1]![0]! * M[2]![1]! - M[1]![1]! * M[2]![0]!);
+  if (Math.abs(det) < 1e-6) return null;
+  const solve = (b: number[]) => {
+    const r: number[] = [];
+    for (let c = 0; c < 3; c++) {
+      const Mc = M.map((row, i) => row.map((v, j) => (j === c ? b[i]! : v)));
+      r.push((Mc[0]![0]! * (Mc[1]![1]! * Mc[2]![2]! - Mc[1]![2]! * Mc[2]![1]!) - Mc[0]![1]! * (Mc[1]![0]! * Mc[2]![2]! - Mc[1]![2]! * Mc[2]![0]!) + Mc[0]![2]! * (Mc[1]![0]! * Mc[2]![1]! - Mc[1]![1]! * Mc[2]![0]!)) / det);
+    }
+    return r;
+  };
+  const a = solve([sxu, syu, su]), b = solve([sxv, syv, sv]);
+  return [a[0]!, a[1]!, a[2]!, b[0]!, b[1]!, b[2]!];
+}
+
+// ------------------------------------------------------------------------------------------
+// Scoring
+
+/** Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies. */
+export function combineScore(inliers: number, global: number): number {
+  // Two independent kinds of evidence, combined like probabilities (noisy-or), so that either
+  // one alone can rank a record first: a partial view or a motif small in a scene has a dozen
+  // verified keypoints and no global resemblance; a tilted, slanted photo has some of both.
+  // Unrelated images reach ~0.3 of thumbnail correlation and 1-2 chance inliers: those are 0.
+  const local = inliers <= 2 ? 0 : 1 - Math.exp(-(inliers - 2) / 20);
+  const glob = Math.max(0, Math.min(1, (global - 0.3) / 0.7));
+  return 1 - (1 - local) * (1 - glob);
+}
+
