@@ -28,7 +28,15 @@ export interface ImageFeatures {
   m?: string;
   /** query side only: QTHUMB x QTHUMB RGB miniature of the whole (cropped) query, base64 */
   t?: string;
+  /**
+   * query side, in memory only (not enumerable, so never in JSON): the working RGB raster the
+   * keypoints refer to, for the photometric check of a verified match (image-verify.ts)
+   */
+  raster?: Raster;
 }
+
+/** Interleaved RGB pixels. */
+export interface Raster { data: Uint8Array; w: number; h: number }
 
 export interface FeatureOptions {
   crop?: CropBox;
@@ -431,7 +439,10 @@ export async function computeImageFeatures(input: Buffer, opts: FeatureOptions =
   const g = Buffer.from(thumbnail(rgb));
   const out: ImageFeatures = { v: FEATURE_VERSION, w: rgb.w, h: rgb.h, g: g.toString('base64'), k: k.toString('base64') };
   if (m) out.m = m.toString('base64');
-  if (role === 'query') out.t = Buffer.from(thumbnail(rgb, undefined, QTHUMB)).toString('base64');
+  if (role === 'query') {
+    out.t = Buffer.from(thumbnail(rgb, undefined, QTHUMB)).toString('base64');
+    Object.defineProperty(out, 'raster', { value: { data: rgb.data, w: rgb.w, h: rgb.h } satisfies Raster, enumerable: false });
+  }
   return out;
 }
 

@@ -105,10 +105,11 @@ export function queryThumbs(f: { thumb: Uint8Array; mini?: Uint8Array }): Float3
   return out;
 }
 
-// Global retrieval: 96-bit sign-of-random-projection codes of the normalised thumbnail pooled
-// to 8x8 (an LSH for the correlation, which low frequencies dominate), 8 tables of 12 bits,
-// probed with the exact key and its 1-bit neighbours.
-export const GBITS = 96, GTABLES = 8, GKEY = 12;
+// Global retrieval: 128-bit sign-of-random-projection codes of the normalised thumbnail pooled
+// to 8x8 (an LSH for the correlation, which low frequencies dominate), 8 tables keyed by 12 to
+// 16 bits of their 16-bit slice (longer as the index grows, image-index.ts), probed with the
+// exact key and its 1-bit neighbours.
+export const GBITS = 128, GTABLES = 8, GSLICE = GBITS / GTABLES, GWORDS = GBITS / 32;
 const PSIDE = THUMB / 2, PDIM = PSIDE * PSIDE * 3;
 const PROJ: Float32Array = (() => {
   let s = 0x2545f491 >>> 0;
@@ -136,11 +137,10 @@ export function globalCode(p: Float32Array): Uint32Array {
   }
   return out;
 }
-export function gkey(code: Uint32Array, t: number): number {
-  const bit = t * GKEY; // 12-bit slices, never straddling words (32 is not a multiple of 12: handle)
-  let k = 0;
-  for (let i = 0; i < GKEY; i++) { const b = bit + i; k = (k << 1) | ((code[b >> 5]! >>> (b & 31)) & 1); }
-  return k;
+/** The hash key of table t: the first `bits` bits of its GSLICE-bit slice of the code. */
+export function gkey(code: Uint32Array, t: number, bits: number): number {
+  const bit = t * GSLICE; // slices of 16 bits never straddle a 32-bit word
+  return (code[bit >> 5]! >>> (bit & 31)) & ((1 << bits) - 1);
 }
 
 const GLOBAL_EXACT = 4;

@@ -8,9 +8,9 @@
 // similarity hypotheses from position/scale/angle, refined by an affine fit: the number of
 // consistent matches), combined with the correlation of the 16x16 colour thumbnails over the 8
 // rotations/mirrors and several scales.
-import { DESC_WORDS, KP_BYTES, LEVEL_STEP, type ImageFeatures } from './image-features.js';
-import { GKEY, GTABLES, globalCode, globalScore, gkey, normaliseThumb, pool, queryThumbs } from './image-global.js';
-import { MATCH_DIST, MatchBuf, combineScore, verify, type Match, type Verified } from './image-verify.js';
+import { DESC_WORDS, KP_BYTES, LEVEL_STEP, type ImageFeatures, type Raster } from './image-features.js';
+import { GTABLES, GWORDS, globalCode, globalScore, gkey, normaliseThumb, pool, queryThumbs } from './image-global.js';
+import { MATCH_DIST, MatchBuf, combineScore, photometric, verify, type Match, type Verified } from './image-verify.js';
 
 export interface QueryOptions {
   limit?: number;
@@ -28,6 +28,9 @@ export interface ImageMatch {
   inliers: number;
   /** best thumbnail correlation over rotations/mirrors/scales, in [-1, 1] */
   global: number;
+  /** colour agreement of the verified local match (photometric check), in [-1, 1] */
+  colour?: number;
+  cells?: number;
   /** whether the best local match is mirrored */
   mirrored: boolean;
   /** the part of the stored image that matched (fractions), when found by local features */
@@ -53,11 +56,22 @@ function keyBitsFor(nKp: number): number {
 function keySetsFor(bits: number): number[][] {
   return KEY_BIT_SETS.map((set, t) => [...set, ...KEY_BIT_SETS[(t + 1) % TABLES]!.slice(0, bits - MIN_KEY_BITS)]);
 }
+/**
+ * The thumbnail-code tables' keys grow the same way (12 bits up to ~10 000 records, 16 from
+ * ~100 000), so that the buckets a query probes (per variant of its thumbnail: 8 tables x the
+ * key and its 1-bit neighbours) hold about as many records at 100 000 as at 10 000.
+ */
+const MIN_GKEY_BITS = 12, MAX_GKEY_BITS = 16, G_MEAN_BUCKET = 2;
+function gkeyBitsFor(records: number): number {
+  return Math.min(MAX_GKEY_BITS, Math.max(MIN_GKEY_BITS, Math.round(Math.log2(Math.max(1, records) / G_MEAN_BUCKET))));
+}
 /** Buckets with more entries than this are too common to say anything (stop words); bounds the work per query. */
 const MAX_BUCKET = 200;
 /** Records verified densely after the first re-ranking: the best DENSE_TOP, and the DENSE_VOTES best by local votes. */
-const DENSE_TOP = 6;
+const DENSE_TOP = 10;
 const DENSE_VOTES = 4;
+/** A query keypoint matching IDF_K records gives each of them one vote; matching more, less. */
+const IDF_K = 16;
 
 // ------------------------------------------------------------------------------------------
 // Decoding stored features
@@ -75,6 +89,8 @@ export interface DecodedFeatures {
   mini?: Uint8Array;
   /** query side: normalised thumbnails of the 8 dihedral transforms x scales x small angles */
   qthumbs?: Float32Array[];
+  /** query side: the working raster (photometric check) */
+  raster?: Raster;
 }
 
 function b64(s: string | Uint8Array): Buffer {
@@ -99,6 +115,7 @@ export function decodeFeatures(f: ImageFeatures): DecodedFeatures {
     out.mdesc = md;
   }
   if (f.t) out.mini = new Uint8Array(b64(f.t));
+  if (f.raster) out.raster = f.raster;
   return out;
 }
 
@@ -133,6 +150,9 @@ export class ImageIndex {
   private stamp = new Uint32Array(1024);
   private stampGen = 0;
   private votes = new Float32Array(256);
+  private slotStamp = new Uint32Array(256);
+  private slotBest = new Float32Array(256);
+  lastVoteOrder: string[] = [];
   // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
   private keyBits = MIN_KEY_BITS;
   private keySets = keySetsFor(MIN_KEY_BITS);
@@ -140,8 +160,9 @@ export class ImageIndex {
   private counts: Uint16Array[] = Array.from({ length: TABLES }, () => new Uint16Array(1 << MIN_KEY_BITS));
   private nexts: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1024));
   private dead = 0;
-  private gcodes = new Uint32Array(3 * 256);
-  private gheads: Int32Array[] = Array.from({ length: GTABLES }, () => new Int32Array(1 << GKEY).fill(-1));
+  private gcodes = new Uint32Array(GWORDS * 256);
+  private gkeyBits = MIN_GKEY_BITS;
+  private gheads: Int32Array[] = Array.from({ length: GTABLES }, () => new Int32Array(1 << MIN_GKEY_BITS).fill(-1));
   private gnexts: Int32Array[] = Array.from({ length: GTABLES }, () => new Int32Array(256));
 
   get size(): number { return this.byId.size; }
@@ -172,13 +193,11 @@ export class ImageIndex {
     this.slots.push({ id, alive: true, kpStart: start, n: f.n, w: f.w, h: f.h, thumb: f.thumb });
     // global code
     const code = globalCode(pool(normaliseThumb(f.thumb)));
-    if ((slot + 1) * 3 > this.gcodes.length) { const g = new Uint32Array(this.gcodes.length * 2); g.set(this.gcodes); this.gcodes = g; this.gnexts = this.gnexts.map((nx) => { const a = new Int32Array(g.length / 3); a.set(nx); return a; }); }
-    this.gcodes.set(code, slot * 3);
-    for (let t = 0; t < GTABLES; t++) {
-      const key = gkey(code, t);
-      this.gnexts[t]![slot] = this.gheads[t]![key]!;
-      this.gheads[t]![key] = slot;
-    }
+    if ((slot + 1) * GWORDS > this.gcodes.length) { const g = new Uint32Array(this.gcodes.length * 2); g.set(this.gcodes); this.gcodes = g; this.gnexts = this.gnexts.map((nx) => { const a = new Int32Array(g.length / GWORDS); a.set(nx); return a; }); }
+    this.gcodes.set(code, slot * GWORDS);
+    const gbits = gkeyBitsFor(this.slots.length);
+    if (gbits > this.gkeyBits) this.rehashGlobal(gbits);
+    else this.insertGlobal(slot);
     this.byId.set(id, slot);
   }
 
@@ -189,6 +208,22 @@ export class ImageIndex {
       this.heads[t]![key] = k;
       if (this.counts[t]![key]! < 65535) this.counts[t]![key]!++; // saturates: only compared with MAX_BUCKET
     }
+  }
+
+  private insertGlobal(slot: number): void {
+    const code = this.gcodes.subarray(slot * GWORDS, (slot + 1) * GWORDS);
+    for (let t = 0; t < GTABLES; t++) {
+      const key = gkey(code, t, this.gkeyBits);
+      this.gnexts[t]![slot] = this.gheads[t]![key]!;
+      this.gheads[t]![key] = slot;
+    }
+  }
+
+  /** Longer keys for the thumbnail-code tables too (so their buckets stay small). */
+  private rehashGlobal(bits: number): void {
+    this.gkeyBits = bits;
+    this.gheads = Array.from({ length: GTABLES }, () => new Int32Array(1 << bits).fill(-1));
+    for (let sl = 0; sl < this.slots.length; sl++) this.insertGlobal(sl);
   }
 
   /** Longer keys: rebuild the tables (each doubling of the index at most once). */
@@ -255,19 +290,23 @@ export class ImageIndex {
     const T0 = performance.now();
     const q = prepareQuery(features);
     const T1 = performance.now();
-    const limit = opts.limit ?? 10, C = opts.candidates ?? 48;
+    const limit = opts.limit ?? 10, C = opts.candidates ?? 80;
     // 1. retrieval: hash lookups, Hamming check, votes per record
     const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
     const matches = sets.map(() => new MatchBuf());
     if (this.votes.length < this.slots.length) this.votes = new Float32Array(this.slots.length * 2);
     const votes = this.votes, voted: number[] = [];
+    // Each query keypoint gives each record it matches one vote (its best match there), worth
+    // less the more records it matches: a corner every lozenge carpet has says little (IDF).
+    if (this.slotStamp.length < this.slots.length) { this.slotStamp = new Uint32Array(this.slots.length * 2); this.slotBest = new Float32Array(this.slots.length * 2); }
+    const slotStamp = this.slotStamp, slotBest = this.slotBest, touched: number[] = [];
     for (let si = 0; si < sets.length; si++) {
       const D = sets[si]!;
       for (let i = 0; i < q.n; i++) {
         const o = i * DESC_WORDS;
         const g = ++this.stampGen;
         const d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
-        let lastSlot = -1;
+        touched.length = 0;
         for (let t = 0; t < TABLES; t++) {
           const key = keyOf(D, o, this.keySets[t]!);
           if (this.counts[t]![key]! > MAX_BUCKET) continue;
@@ -281,16 +320,22 @@ export class ImageIndex {
             const slot = this.kpSlot[k]!;
             if (!this.slots[slot]!.alive) continue;
             matches[si]!.push(i, k, dist);
-            if (slot !== lastSlot) {
-              if (votes[slot] === 0) voted.push(slot);
-              votes[slot]! += 1 - dist / (MATCH_DIST + 8);
-              lastSlot = slot;
-            }
+            const w = 1 - dist / (MATCH_DIST + 8);
+            if (slotStamp[slot] !== g) { slotStamp[slot] = g; slotBest[slot] = w; touched.push(slot); }
+            else if (w > slotBest[slot]!) slotBest[slot] = w;
           }
+        }
+        if (touched.length === 0) continue;
+        const idf = Math.log2(1 + IDF_K / touched.length);
+        for (const slot of touched) {
+          if (votes[slot] === 0) voted.push(slot);
+          votes[slot]! += slotBest[slot]! * idf;
         }
       }
     }
-    const cands = voted.sort((a, b) => votes[b]! - votes[a]!).slice(0, C);
+    const order = voted.sort((a, b) => votes[b]! - votes[a]!);
+    if (process.env.IMG_DEBUG) this.lastVoteOrder = order.map((sl) => this.slots[sl]!.id);
+    const cands = order.slice(0, C);
     for (const sl of voted) votes[sl] = 0;
     const T2 = performance.now();
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
@@ -298,12 +343,12 @@ export class ImageIndex {
     for (const v of q.probes) {
       const code = globalCode(q.pooled[v]!);
       for (let tb = 0; tb < GTABLES; tb++) {
-        const key = gkey(code, tb), heads = this.gheads[tb]!, nx = this.gnexts[tb]!;
-        for (let probe = -1; probe < GKEY; probe++) {
+        const key = gkey(code, tb, this.gkeyBits), heads = this.gheads[tb]!, nx = this.gnexts[tb]!;
+        for (let probe = -1; probe < this.gkeyBits; probe++) {
           const k2 = probe < 0 ? key : key ^ (1 << probe);
           for (let sl = heads[k2]!; sl >= 0; sl = nx[sl]!) {
-            const o = sl * 3;
-            const d = popcnt(code[0]! ^ this.gcodes[o]!) + popcnt(code[1]! ^ this.gcodes[o + 1]!) + popcnt(code[2]! ^ this.gcodes[o + 2]!);
+            const o = sl * GWORDS;
+            const d = popcnt(code[0]! ^ this.gcodes[o]!) + popcnt(code[1]! ^ this.gcodes[o + 1]!) + popcnt(code[2]! ^ this.gcodes[o + 2]!) + popcnt(code[3]! ^ this.gcodes[o + 3]!);
             const prev = gbest.get(sl);
             if (prev === undefined || d < prev) gbest.set(sl, d);
           }
@@ -316,22 +361,13 @@ export class ImageIndex {
     }
     const T3 = performance.now();
     const first = this.rerank(q, cands, matches, cands.length);
-    // 3. dense verification of the few best: every query keypoint against every keypoint of the
-    //    record (no hashing losses), for the best after re-ranking and the best by local votes
+    // 3. the fine comparison (dense matching, see fine()) of the best after this first ranking
+    //    and the best by local votes; they come first, by their fine similarity
     const dense = new Set<number>();
     for (const h of first.slice(0, DENSE_TOP)) dense.add(this.byId.get(h.id)!);
     for (const sl of cands.slice(0, DENSE_VOTES)) dense.add(sl);
-    const denseSlots = [...dense];
-    const dm = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => {
-      const buf = new MatchBuf();
-      for (const sl of denseSlots) this.denseMatches(D, q.n, sl, buf);
-      return buf;
-    });
-    const refined = new Map(this.rerank(q, denseSlots, dm, denseSlots.length).map((h) => [h.id, h]));
-    const rr = first.map((h) => {
-      const d = refined.get(h.id);
-      return d && d.similarity > h.similarity ? d : h;
-    }).sort((a, b) => b.similarity - a.similarity || b.inliers - a.inliers || b.global - a.global).slice(0, limit);
+    const refined = this.fine(q, [...dense], dense.size);
+    const rr = [...refined, ...first.filter((h) => !dense.has(this.byId.get(h.id)!))].slice(0, limit);
     if (process.env.IMG_DEBUG) console.log('prep', (T1-T0).toFixed(0), 'local', (T2-T1).toFixed(0), 'global', (T3-T2).toFixed(0), 'rerank', (performance.now()-T3).toFixed(0), 'matches', matches.map((m) => m.n));
     return rr;
   }
@@ -375,39 +411,47 @@ export class ImageIndex {
       });
       const global = globalScore(q, normaliseThumb(s.thumb));
       const r = bestV.region;
+      const pm = bestV.T && bestV.inliers >= 3 && q.raster ? photometric(q.raster, bestV.T, mirrored, s.thumb, s.w, s.h) : undefined;
       out.push({
-        id: s.id, similarity: combineScore(bestV.inliers, global), inliers: bestV.inliers, global, mirrored,
+        id: s.id, similarity: combineScore(bestV.inliers, global, pm?.corr), inliers: bestV.inliers, global, mirrored,
+        ...(pm ? { colour: pm.corr, cells: pm.cells } : {}),
         ...(r ? { region: { x: r.x0 / s.w, y: r.y0 / s.h, w: (r.x1 - r.x0) / s.w, h: (r.y1 - r.y0) / s.h } } : {}),
       });
     });
-    out.sort((a, b) => b.similarity - a.similarity || b.inliers - a.inliers || b.global - a.global);
+    out.sort(bySimilarity);
     return out.slice(0, limit);
   }
 
   /** Brute force: every record is matched and re-ranked (for recall comparisons). */
   exhaustive(features: ImageFeatures | DecodedFeatures, opts: QueryOptions = {}): ImageMatch[] {
-    const q = prepareQuery(features);
-    const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
+    const q = prepareQuery(features), limit = opts.limit ?? 10;
     const all: number[] = [];
     this.slots.forEach((s, i) => { if (s.alive) all.push(i); });
-    const matches = sets.map(() => new MatchBuf());
-    for (const slot of all) {
-      const s = this.slots[slot]!;
-      for (let si = 0; si < sets.length; si++) {
-        const D = sets[si]!;
-        for (let i = 0; i < q.n; i++) {
-          const o = i * DESC_WORDS;
-          for (let k = s.kpStart; k < s.kpStart + s.n; k++) {
-            const ko = k * DESC_WORDS;
-            const dist = popcnt(D[o]! ^ this.kpDesc[ko]!) + popcnt(D[o + 1]! ^ this.kpDesc[ko + 1]!) + popcnt(D[o + 2]! ^ this.kpDesc[ko + 2]!) + popcnt(D[o + 3]! ^ this.kpDesc[ko + 3]!);
-            if (dist <= MATCH_DIST) matches[si]!.push(i, k, dist);
-          }
-        }
-      }
+    let best: ImageMatch[] = [];
+    for (let i = 0; i < all.length; i += 256) {
+      best = [...best, ...this.fine(q, all.slice(i, i + 256), limit)].sort(bySimilarity).slice(0, limit);
     }
-    return this.rerank(q, all, matches, opts.limit ?? 10);
+    return best;
+  }
+
+  /**
+   * The fine comparison of the query with the given records: every query keypoint (and its
+   * mirror) against every keypoint of the record (no hashing losses; best 2 per query keypoint),
+   * geometric verification, colour check, thumbnail correlation. What the indexed path applies
+   * to its best candidates and exhaustive() to every record, so that the two agree whenever the
+   * index retrieves the record the exhaustive comparison ranks first.
+   */
+  private fine(q: PreparedQuery, slots: number[], limit: number): ImageMatch[] {
+    const dm = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => {
+      const buf = new MatchBuf();
+      for (const sl of slots) this.denseMatches(D, q.n, sl, buf);
+      return buf;
+    });
+    return this.rerank(q, slots, dm, limit);
   }
 }
+
+const bySimilarity = (a: ImageMatch, b: ImageMatch) => b.similarity - a.similarity || b.inliers - a.inliers || b.global - a.global;
 
 interface PreparedQuery extends DecodedFeatures {
   qthumbs: Float32Array[];

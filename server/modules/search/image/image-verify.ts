@@ -1,6 +1,6 @@
 // Geometric verification of keypoint matches between a query and one stored image, and the
 // similarity that combines it with the thumbnail comparison.
-import { PATCH_R } from './image-features.js';
+import { PATCH_R, THUMB, type Raster } from './image-features.js';
 
 /** Largest Hamming distance (of 128 bits) between two descriptors of the same point. */
 export const MATCH_DIST = 14;
@@ -42,7 +42,18 @@ function houghAdd(key: number, w: number): void {
   }
 }
 
-export interface Verified { inliers: number; region?: { x0: number; y0: number; x1: number; y1: number } }
+/** Affine map [a, b, c, d, e, f]: (x, y) -> (a x + b y + c, d x + e y + f). */
+export type Affine = [number, number, number, number, number, number];
+/** Projective map, 3x3 row-major: (x, y) -> ((h0 x + h1 y + h2) / w, (h3 x + h4 y + h5) / w), w = h6 x + h7 y + h8. */
+export type Projective = number[];
+const fromAffine = (A: Affine): Projective => [...A, 0, 0, 1];
+
+export interface Verified {
+  inliers: number;
+  region?: { x0: number; y0: number; x1: number; y1: number };
+  /** stored image pixels -> query pixels (in the frame of the matched descriptors) */
+  T?: Projective;
+}
 
 export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number, kw: number, kh: number): Verified {
   matches.sort((a, b) => a.d - b.d);
@@ -82,7 +93,7 @@ export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOf
       if (top.length > HOUGH_TOP) top.length = HOUGH_TOP;
     }
   }
-  let best = 0, bestSet: number[] = [];
+  let best = 0, bestSet: number[] = [], bestT: Projective = [1, 0, 0, 0, 1, 0, 0, 0, 1];
   const usedQ = new Set<number>(), usedK = new Set<number>();
   for (const { key } of top) {
     const yb = key & 1023, xb = (key >>> 10) & 1023, sb = (key >>> 20) & 63, ab = Math.floor(key / (1 << 26));
@@ -120,7 +131,7 @@ export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOf
       usedQ.add(mj.q); usedK.add(mj.k);
       set.push(j);
     }
-    if (set.length > best) { best = set.length; bestSet = set; }
+    if (set.length > best) { best = set.length; bestSet = set; bestT = [c, -s, tx, s, c, ty, 0, 0, 1]; }
   }
   if (best < 3) return { inliers: best };
   // refine: least-squares affine on the inliers, recount with a tighter, perspective-tolerant test
@@ -144,16 +155,86 @@ export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOf
     }
     if (set.length < 3) break;
     inl = set;
+    bestT = fromAffine(A);
+  }
+  // a photo taken at a slant is a projective view of the motif: with enough inliers, fit a
+  // homography and keep it when it explains at least as many matches
+  if (inl.length >= 8) {
+    const H = fitHomography(inl.map((j) => matches[j]!), qg, kg, kOff);
+    if (H) {
+      const set: number[] = [];
+      const uq = new Set<number>(), uk = new Set<number>();
+      for (let j = 0; j < M; j++) {
+        const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
+        if (uq.has(mj.q) || uk.has(mj.k)) continue;
+        const w = H[6]! * kg[kj]! + H[7]! * kg[kj + 1]! + H[8]!;
+        if (w <= 1e-6) continue;
+        const px = (H[0]! * kg[kj]! + H[1]! * kg[kj + 1]! + H[2]!) / w, py = (H[3]! * kg[kj]! + H[4]! * kg[kj + 1]! + H[5]!) / w;
+        const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.4 * PATCH_R * qg[qj + 2]!;
+        if (ex * ex + ey * ey > tol * tol) continue;
+        uq.add(mj.q); uk.add(mj.k);
+        set.push(j);
+      }
+      if (set.length >= inl.length) { inl = set; bestT = H; }
+    }
   }
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (const j of inl) {
     const kj = (matches[j]!.k - kOff) * 4;
     x0 = Math.min(x0, kg[kj]!); y0 = Math.min(y0, kg[kj + 1]!); x1 = Math.max(x1, kg[kj]!); y1 = Math.max(y1, kg[kj + 1]!);
   }
-  return { inliers: Math.max(inl.length, best >= 3 ? Math.min(best, inl.length + 2) : 0), region: { x0, y0, x1, y1 } };
+  return { inliers: Math.max(inl.length, best >= 3 ? Math.min(best, inl.length + 2) : 0), region: { x0, y0, x1, y1 }, T: bestT };
 }
 
-function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number): [number, number, number, number, number, number] | null {
+/** Least-squares homography (h8 = 1) from stored to query points, on normalised coordinates. */
+function fitHomography(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number): Projective | null {
+  const n = ms.length;
+  if (n < 5) return null;
+  // Hartley normalisation: centroid at 0, mean distance sqrt(2)
+  const norm = (xs: number[], ys: number[]) => {
+    let mx = 0, my = 0;
+    for (let i = 0; i < n; i++) { mx += xs[i]!; my += ys[i]!; }
+    mx /= n; my /= n;
+    let d = 0;
+    for (let i = 0; i < n; i++) d += Math.hypot(xs[i]! - mx, ys[i]! - my);
+    const sc = d > 0 ? (Math.SQRT2 * n) / d : 1;
+    return { mx, my, sc };
+  };
+  const kx = ms.map((m) => kg[(m.k - kOff) * 4]!), ky = ms.map((m) => kg[(m.k - kOff) * 4 + 1]!);
+  const qx = ms.map((m) => qg[m.q * 4]!), qy = ms.map((m) => qg[m.q * 4 + 1]!);
+  const a = norm(kx, ky), b = norm(qx, qy);
+  // normal equations of the 2n x 8 system
+  const N = Array.from({ length: 8 }, () => new Float64Array(9));
+  for (let i = 0; i < n; i++) {
+    const x = (kx[i]! - a.mx) * a.sc, y = (ky[i]! - a.my) * a.sc, u = (qx[i]! - b.mx) * b.sc, v = (qy[i]! - b.my) * b.sc;
+    const r1 = [x, y, 1, 0, 0, 0, -u * x, -u * y, u], r2 = [0, 0, 0, x, y, 1, -v * x, -v * y, v];
+    for (const r of [r1, r2]) for (let p = 0; p < 8; p++) { if (r[p] === 0) continue; for (let q = 0; q < 9; q++) N[p]![q]! += r[p]! * r[q]!; }
+  }
+  for (let c = 0; c < 8; c++) {
+    let piv = c;
+    for (let r = c + 1; r < 8; r++) if (Math.abs(N[r]![c]!) > Math.abs(N[piv]![c]!)) piv = r;
+    if (Math.abs(N[piv]![c]!) < 1e-9) return null;
+    [N[c], N[piv]] = [N[piv]!, N[c]!];
+    for (let r = 0; r < 8; r++) if (r !== c) {
+      const f = N[r]![c]! / N[c]![c]!;
+      for (let q = c; q < 9; q++) N[r]![q]! -= f * N[c]![q]!;
+    }
+  }
+  const h = N.map((row, i) => row[8]! / row[i]!);
+  // undo the normalisations: H = Tb^-1 * Hn * Ta
+  const Hn = [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, 1];
+  const Ta = [a.sc, 0, -a.sc * a.mx, 0, a.sc, -a.sc * a.my, 0, 0, 1];
+  const Tbi = [1 / b.sc, 0, b.mx, 0, 1 / b.sc, b.my, 0, 0, 1];
+  const mul = (A: number[], B: number[]) => {
+    const out = new Array<number>(9).fill(0);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) out[r * 3 + c]! += A[r * 3 + k]! * B[k * 3 + c]!;
+    return out;
+  };
+  const H = mul(Tbi, mul(Hn, Ta));
+  return H.every(Number.isFinite) ? H : null;
+}
+
+function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number): Affine | null {
   if (ms.length < 3) return null;
   // normal equations for [a b c] with rows (x, y, 1) -> u and -> v
   let sxx = 0, sxy = 0, sx = 0, syy = 0, sy = 0, n = 0, sxu = 0, syu = 0, su = 0, sxv = 0, syv = 0, sv = 0;
@@ -180,14 +261,77 @@ function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number
 // ------------------------------------------------------------------------------------------
 // Scoring
 
-/** Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies. */
-export function combineScore(inliers: number, global: number): number {
+/** Weight of the keypoint evidence when the colour check could not be made (too few cells). */
+const COLOUR_UNKNOWN = 0.6;
+
+/**
+ * Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies.
+ * `colour` is the photometric check of the verified match (undefined when it could not be made).
+ */
+export function combineScore(inliers: number, global: number, colour?: number): number {
   // Two independent kinds of evidence, combined like probabilities (noisy-or), so that either
   // one alone can rank a record first: a partial view or a motif small in a scene has a dozen
   // verified keypoints and no global resemblance; a tilted, slanted photo has some of both.
   // Unrelated images reach ~0.3 of thumbnail correlation and 1-2 chance inliers: those are 0.
-  const local = inliers <= 2 ? 0 : 1 - Math.exp(-(inliers - 2) / 20);
+  // The keypoints count only as much as the colours under them agree: another carpet of the
+  // same family has the same corners in another palette or layout.
+  const cw = colour === undefined ? COLOUR_UNKNOWN : Math.max(0, Math.min(1, colour / 0.95));
+  const e = (inliers - 2) * cw;
+  const local = e <= 0 ? 0 : 1 - Math.exp(-e / 20);
   const glob = Math.max(0, Math.min(1, (global - 0.3) / 0.7));
   return 1 - (1 - local) * (1 - glob);
 }
 
+// ------------------------------------------------------------------------------------------
+// Photometric check
+
+const SUB = 3; // sub-samples per thumbnail cell and axis (an area average of the mapped cell)
+const MIN_CELLS = 9;
+
+/**
+ * Colour agreement of a verified match: the stored 16x16 thumbnail's cells are mapped through
+ * the match's transform into the query raster, averaged there, and correlated with the stored
+ * cells, per channel (gains and offsets of the light cancel out). Keypoint descriptors are
+ * blind to the palette and, on repetitive craft patterns, agree with many records; this is not.
+ * Returns the correlation in [-1, 1] and the number of cells that fell inside the query, or
+ * undefined when too few did.
+ */
+export function photometric(raster: Raster, T: Projective, mirrored: boolean, thumb: Uint8Array, sw: number, sh: number): { corr: number; cells: number } | undefined {
+  const { data, w, h } = raster, cw = sw / THUMB, ch = sh / THUMB;
+  const qa: number[] = [], ka: number[] = [];
+  for (let j = 0; j < THUMB; j++) for (let i = 0; i < THUMB; i++) {
+    let r = 0, g = 0, b = 0, inside = true;
+    for (let sy = 0; sy < SUB && inside; sy++) for (let sx = 0; sx < SUB; sx++) {
+      const u = (i + (sx + 0.5) / SUB) * cw, v = (j + (sy + 0.5) / SUB) * ch;
+      const wq = T[6]! * u + T[7]! * v + T[8]!;
+      if (wq <= 1e-6) { inside = false; break; }
+      let x = (T[0]! * u + T[1]! * v + T[2]!) / wq;
+      const y = (T[3]! * u + T[4]! * v + T[5]!) / wq;
+      if (mirrored) x = w - x;
+      if (x < 0 || y < 0 || x > w - 1.001 || y > h - 1.001) { inside = false; break; }
+      const x0 = x | 0, y0 = y | 0, fx = x - x0, fy = y - y0, o = (y0 * w + x0) * 3, o2 = o + w * 3;
+      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      r += data[o]! * w00 + data[o + 3]! * w01 + data[o2]! * w10 + data[o2 + 3]! * w11;
+      g += data[o + 1]! * w00 + data[o + 4]! * w01 + data[o2 + 1]! * w10 + data[o2 + 4]! * w11;
+      b += data[o + 2]! * w00 + data[o + 5]! * w01 + data[o2 + 2]! * w10 + data[o2 + 5]! * w11;
+    }
+    if (!inside) continue;
+    const t = (j * THUMB + i) * 3, n = SUB * SUB;
+    qa.push(r / n, g / n, b / n);
+    ka.push(thumb[t]!, thumb[t + 1]!, thumb[t + 2]!);
+  }
+  const cells = qa.length / 3;
+  if (cells < MIN_CELLS) return undefined;
+  let sum = 0;
+  for (let c = 0; c < 3; c++) {
+    let mq = 0, mk = 0;
+    for (let i = c; i < qa.length; i += 3) { mq += qa[i]!; mk += ka[i]!; }
+    mq /= cells; mk /= cells;
+    let sqk = 0, sqq = 0, skk = 0;
+    for (let i = c; i < qa.length; i += 3) { const dq = qa[i]! - mq, dk = ka[i]! - mk; sqk += dq * dk; sqq += dq * dq; skk += dk * dk; }
+    // a floor, so that a flat channel (a plain background) says little either way
+    const floor = cells * 16;
+    sum += sqk / Math.sqrt((sqq + floor) * (skk + floor));
+  }
+  return { corr: sum / 3, cells };
+}
