@@ -70,6 +70,8 @@ const MAX_BUCKET = 200;
 /** Records verified densely after the first re-ranking: the best DENSE_TOP, and the DENSE_VOTES best by local votes. */
 const DENSE_TOP = 10;
 const DENSE_VOTES = 4;
+/** Records whose thumbnail code is nearest the query's, compared by correlation to pick the global candidates. */
+const GLOBAL_PRESELECT = 200;
 /** A query keypoint matching IDF_K records gives each of them one vote; matching more, less. */
 const IDF_K = 16;
 
@@ -355,8 +357,11 @@ export class ImageIndex {
         }
       }
     }
+    // the nearest codes, then the best of those by the thumbnail correlation itself
     const have = new Set(cands);
-    for (const [sl] of [...gbest.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, opts.globalCandidates ?? 40)) {
+    const near = [...gbest.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, GLOBAL_PRESELECT);
+    const byCorr = near.map(([sl]) => ({ sl, g: globalScore(q, normaliseThumb(this.slots[sl]!.thumb)) })).sort((a, b) => b.g - a.g);
+    for (const { sl } of byCorr.slice(0, opts.globalCandidates ?? 40)) {
       if (!have.has(sl)) { cands.push(sl); have.add(sl); }
     }
     const T3 = performance.now();
