@@ -58,6 +58,8 @@ const QUERY_SIZE = 640;
 const INDEX_KPS = 160;
 const QUERY_KPS = 420;
 const MAX_LEVELS = 7;
+/** A query with this many pixels on its longer side gets a finer level (QUERY_SIZE x LEVEL_STEP) with FINE_KPS more keypoints. */
+const FINE_SIZE = Math.round(QUERY_SIZE * LEVEL_STEP), FINE_KPS = 160;
 const MIN_LEVEL_SIDE = 72;
 const GRID = 8; // 8x8 grey samples
 const DESC_SPAN = 2.5; // descriptor half-width / corner scale
@@ -95,16 +97,20 @@ export const MIRROR_IDX: Int16Array = (() => {
 
 interface Rgb { data: Buffer; w: number; h: number }
 
-async function decode(input: Buffer, maxSide: number, crop: CropBox | undefined, limit: number): Promise<Rgb> {
+/** Decodes (and crops) the image, resized so that its longer side is `sideFor(its longer side)`. */
+async function decode(input: Buffer, sideFor: (longSide: number) => number, crop: CropBox | undefined, limit: number): Promise<Rgb> {
   let img = sharp(input, { limitInputPixels: limit, failOn: 'none' }).autoOrient();
+  const meta = await sharp(input, { limitInputPixels: limit }).metadata(); // header only
+  const W = meta.autoOrient?.width ?? meta.width ?? 0, H = meta.autoOrient?.height ?? meta.height ?? 0;
+  let longSide = Math.max(W, H);
   if (crop) {
-    const meta = await sharp(input, { limitInputPixels: limit }).metadata(); // header only
-    const W = meta.autoOrient?.width ?? meta.width ?? 0, H = meta.autoOrient?.height ?? meta.height ?? 0;
     const c = normaliseCrop(crop);
     const left = Math.min(W - 1, Math.max(0, Math.round(c.x * W))), top = Math.min(H - 1, Math.max(0, Math.round(c.y * H)));
     const width = Math.max(1, Math.min(W - left, Math.round(c.w * W))), height = Math.max(1, Math.min(H - top, Math.round(c.h * H)));
     img = img.extract({ left, top, width, height });
+    longSide = Math.max(width, height);
   }
+  const maxSide = sideFor(longSide);
   const { data, info } = await img
     .resize({ width: maxSide, height: maxSide, fit: 'inside', kernel: 'linear' })
     .removeAlpha()
@@ -325,7 +331,7 @@ function describe(P: Planes, cx: number, cy: number, radius: number, angle: numb
   return { d, m };
 }
 
-export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] {
+export function extractKeypoints(rgb: Rgb, role: 'index' | 'query', fine = 0): Keypoint[] {
   const { w, h, data } = rgb;
   const n0 = w * h;
   const grey = new Float32Array(n0 * 3);
@@ -346,7 +352,7 @@ export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] 
     return Lv.P;
   };
   let prev: Float32Array = grey, lw = w, lh = h;
-  for (let l = 0; l < MAX_LEVELS; l++) {
+  for (let l = 0; l < MAX_LEVELS + fine; l++) {
     const f = LEVEL_STEP ** l;
     const nw = Math.round(w / f), nh = Math.round(h / f);
     if (Math.min(nw, nh) < MIN_LEVEL_SIDE) break;
@@ -358,11 +364,12 @@ export function extractKeypoints(rgb: Rgb, role: 'index' | 'query'): Keypoint[] 
     prev = lab; lw = nw; lh = nh;
   }
   // per level: candidates spread over a grid, then a quota per level
-  const weights = levels.map((_, l) => 1 / (1 + 0.35 * l));
+  // (a query's extra finer level comes on top of the budget of the usual ones)
+  const weights = levels.map((_, l) => (l < fine ? 0 : 1 / (1 + 0.35 * (l - fine))));
   const wsum = weights.reduce((a, b) => a + b, 0);
   const out: Keypoint[] = [];
   levels.forEach((Lv, l) => {
-    const quota = Math.round((budget * weights[l]!) / wsum);
+    const quota = l < fine ? FINE_KPS : Math.round((budget * weights[l]!) / wsum);
     const cands = harris(Lv.img, Lv.w, Lv.h, border).sort((a, b) => b.r - a.r);
     const cell = 24, gw = Math.ceil(Lv.w / cell), perCell = new Uint8Array(gw * Math.ceil(Lv.h / cell));
     const picked: Cand[] = [];
@@ -433,8 +440,15 @@ function packKeypoints(kps: Keypoint[], w: number, h: number): { k: Buffer; m?: 
  */
 export async function computeImageFeatures(input: Buffer, opts: FeatureOptions = {}): Promise<ImageFeatures> {
   const role = opts.role ?? 'index';
-  const rgb = await decode(input, role === 'query' ? QUERY_SIZE : INDEX_SIZE, opts.crop, opts.limitInputPixels ?? 50_000_000);
-  const kps = extractKeypoints(rgb, role);
+  // A query photo with more pixels than the working size gets one finer level on top (a motif
+  // small in a scene has its detail there); a small one is not blown up for it.
+  let fine = 0;
+  const rgb = await decode(input, (longSide) => {
+    if (role === 'index') return INDEX_SIZE;
+    fine = longSide >= FINE_SIZE ? 1 : 0;
+    return fine ? FINE_SIZE : QUERY_SIZE;
+  }, opts.crop, opts.limitInputPixels ?? 50_000_000);
+  const kps = extractKeypoints(rgb, role, fine);
   const { k, m } = packKeypoints(kps, rgb.w, rgb.h);
   const g = Buffer.from(thumbnail(rgb));
   const out: ImageFeatures = { v: FEATURE_VERSION, w: rgb.w, h: rgb.h, g: g.toString('base64'), k: k.toString('base64') };

@@ -14,7 +14,7 @@ import { MATCH_DIST, MatchBuf, combineScore, photometric, verify, type Match, ty
 
 export interface QueryOptions {
   limit?: number;
-  /** records re-ranked after retrieval by local votes (default 48) */
+  /** records re-ranked after retrieval by local votes (default 120) */
   candidates?: number;
   /** records re-ranked after retrieval by the global code (default 40) */
   globalCandidates?: number;
@@ -154,7 +154,6 @@ export class ImageIndex {
   private votes = new Float32Array(256);
   private slotStamp = new Uint32Array(256);
   private slotBest = new Float32Array(256);
-  lastVoteOrder: string[] = [];
   // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
   private keyBits = MIN_KEY_BITS;
   private keySets = keySetsFor(MIN_KEY_BITS);
@@ -289,10 +288,8 @@ export class ImageIndex {
   }
 
   query(features: ImageFeatures | DecodedFeatures, opts: QueryOptions = {}): ImageMatch[] {
-    const T0 = performance.now();
     const q = prepareQuery(features);
-    const T1 = performance.now();
-    const limit = opts.limit ?? 10, C = opts.candidates ?? 80;
+    const limit = opts.limit ?? 10, C = opts.candidates ?? 120;
     // 1. retrieval: hash lookups, Hamming check, votes per record
     const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
     const matches = sets.map(() => new MatchBuf());
@@ -336,10 +333,8 @@ export class ImageIndex {
       }
     }
     const order = voted.sort((a, b) => votes[b]! - votes[a]!);
-    if (process.env.IMG_DEBUG) this.lastVoteOrder = order.map((sl) => this.slots[sl]!.id);
     const cands = order.slice(0, C);
     for (const sl of voted) votes[sl] = 0;
-    const T2 = performance.now();
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
     const gbest = new Map<number, number>();
     for (const v of q.probes) {
@@ -364,7 +359,6 @@ export class ImageIndex {
     for (const { sl } of byCorr.slice(0, opts.globalCandidates ?? 40)) {
       if (!have.has(sl)) { cands.push(sl); have.add(sl); }
     }
-    const T3 = performance.now();
     const first = this.rerank(q, cands, matches, cands.length);
     // 3. the fine comparison (dense matching, see fine()) of the best after this first ranking
     //    and the best by local votes; they come first, by their fine similarity
@@ -373,7 +367,6 @@ export class ImageIndex {
     for (const sl of cands.slice(0, DENSE_VOTES)) dense.add(sl);
     const refined = this.fine(q, [...dense], dense.size);
     const rr = [...refined, ...first.filter((h) => !dense.has(this.byId.get(h.id)!))].slice(0, limit);
-    if (process.env.IMG_DEBUG) console.log('prep', (T1-T0).toFixed(0), 'local', (T2-T1).toFixed(0), 'global', (T3-T2).toFixed(0), 'rerank', (performance.now()-T3).toFixed(0), 'matches', matches.map((m) => m.n));
     return rr;
   }
 

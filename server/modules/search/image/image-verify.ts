@@ -4,6 +4,8 @@ import { PATCH_R, THUMB, type Raster } from './image-features.js';
 
 /** Largest Hamming distance (of 128 bits) between two descriptors of the same point. */
 export const MATCH_DIST = 14;
+/** Matches verified per record (the closest): bounds the work. */
+const MAX_MATCHES = 400;
 
 
 export interface Match { q: number; k: number; d: number }
@@ -57,7 +59,7 @@ export interface Verified {
 
 export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOff: number, kw: number, kh: number): Verified {
   matches.sort((a, b) => a.d - b.d);
-  if (matches.length > 400) matches.length = 400;
+  if (matches.length > MAX_MATCHES) matches.length = MAX_MATCHES;
   const M = matches.length;
   if (M < 3) return { inliers: Math.min(M, 1) };
   const cx = kw / 2, cy = kh / 2, span = Math.max(kw, kh);
