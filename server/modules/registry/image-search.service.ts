@@ -159,7 +159,7 @@ export async function queryFeatures(image: Buffer, crop?: CropBox): Promise<Imag
 /** The records whose images look most like the photo, best first (one hit per record). */
 export async function searchByFeatures(features: ImageFeatures, q: Omit<ImageQuery, 'image' | 'crop'>): Promise<ImageHit[]> {
   await cache.refresh();
-  const matches = cache.index.query(features, { limit: Math.max(60, q.limit * 4), candidates: 64 });
+  const matches = cache.index.query(features, { limit: Math.max(60, q.limit * 4) });
   const byApp = new Map<string, { imageId: string; match: ImageMatch }>();
   for (const match of matches) {
     const appId = cache.appOf.get(match.id);

@@ -1,13 +1,15 @@
 // In-memory photo-search index over stored ImageFeatures.
 //
-// Candidate retrieval never scans every record: each indexed keypoint descriptor (128 bits) is
-// filed in TABLES hash tables under 16-bit parts of its code (multi-index hashing); a query's
-// descriptors (and their mirror-image versions) look up their buckets, keep the entries within
-// a Hamming radius and vote for the records they belong to. The best-voted records are then
-// re-ranked by a finer comparison: geometric verification of the keypoint matches (one-point
-// similarity hypotheses from position/scale/angle, refined by an affine fit: the number of
-// consistent matches), combined with the correlation of the 16x16 colour thumbnails over the 8
-// rotations/mirrors and several scales.
+// Candidate retrieval never scans every record. Local: each indexed keypoint descriptor (128
+// bits) is filed in TABLES hash tables under parts of its code (multi-index hashing, keys longer
+// as the index grows); a query's descriptors (and their mirror-image versions) look up their
+// buckets, keep the entries within a Hamming radius, and give each record they match one vote
+// weighted by rarity (IDF: a corner every lozenge carpet has says little). Global: LSH on the
+// 16x16 thumbnail's codes for every rotation/scale/keystone variant of the query, the nearest
+// codes then ranked by the correlation itself. The candidates are re-ranked (geometric
+// verification of their hashed matches, colour check, thumbnail correlation: image-verify.ts),
+// and the best of them get the fine comparison - every query keypoint against every keypoint of
+// the record - which is also what exhaustive() applies to every record.
 import { DESC_WORDS, KP_BYTES, LEVEL_STEP, type ImageFeatures, type Raster } from './image-features.js';
 import { GTABLES, GWORDS, globalCode, globalScore, gkey, normaliseThumb, pool, queryThumbs } from './image-global.js';
 import { MATCH_DIST, MatchBuf, combineScore, photometric, verify, type Match, type Verified } from './image-verify.js';
