@@ -97,11 +97,17 @@ export const MIRROR_IDX: Int16Array = (() => {
 
 interface Rgb { data: Buffer; w: number; h: number }
 
-/** Decodes (and crops) the image, resized so that its longer side is `sideFor(its longer side)`. */
-async function decode(input: Buffer, sideFor: (longSide: number) => number, crop: CropBox | undefined, limit: number): Promise<Rgb> {
+/**
+ * Decodes (and crops) the image, resized so that its longer side is `side`, or
+ * `side(the longer side of the decoded, cropped image)`.
+ */
+async function decode(input: Buffer, side: number | ((longSide: number) => number), crop: CropBox | undefined, limit: number): Promise<Rgb> {
   let img = sharp(input, { limitInputPixels: limit, failOn: 'none' }).autoOrient();
-  const meta = await sharp(input, { limitInputPixels: limit }).metadata(); // header only
-  const W = meta.autoOrient?.width ?? meta.width ?? 0, H = meta.autoOrient?.height ?? meta.height ?? 0;
+  let W = 0, H = 0;
+  if (crop || typeof side === 'function') {
+    const meta = await sharp(input, { limitInputPixels: limit }).metadata(); // header only
+    W = meta.autoOrient?.width ?? meta.width ?? 0; H = meta.autoOrient?.height ?? meta.height ?? 0;
+  }
   let longSide = Math.max(W, H);
   if (crop) {
     const c = normaliseCrop(crop);
@@ -110,7 +116,7 @@ async function decode(input: Buffer, sideFor: (longSide: number) => number, crop
     img = img.extract({ left, top, width, height });
     longSide = Math.max(width, height);
   }
-  const maxSide = sideFor(longSide);
+  const maxSide = typeof side === 'number' ? side : side(longSide);
   const { data, info } = await img
     .resize({ width: maxSide, height: maxSide, fit: 'inside', kernel: 'linear' })
     .removeAlpha()
@@ -443,8 +449,7 @@ export async function computeImageFeatures(input: Buffer, opts: FeatureOptions =
   // A query photo with more pixels than the working size gets one finer level on top (a motif
   // small in a scene has its detail there); a small one is not blown up for it.
   let fine = 0;
-  const rgb = await decode(input, (longSide) => {
-    if (role === 'index') return INDEX_SIZE;
+  const rgb = await decode(input, role === 'index' ? INDEX_SIZE : (longSide) => {
     fine = longSide >= FINE_SIZE ? 1 : 0;
     return fine ? FINE_SIZE : QUERY_SIZE;
   }, opts.crop, opts.limitInputPixels ?? 50_000_000);

@@ -32,6 +32,7 @@ export interface ImageMatch {
   global: number;
   /** colour agreement of the verified local match (photometric check), in [-1, 1] */
   colour?: number;
+  /** thumbnail cells the colour check compared (those that fall inside the query) */
   cells?: number;
   /** whether the best local match is mirrored */
   mirrored: boolean;
@@ -334,8 +335,7 @@ export class ImageIndex {
         }
       }
     }
-    const order = voted.sort((a, b) => votes[b]! - votes[a]!);
-    const cands = order.slice(0, C);
+    const cands = voted.sort((a, b) => votes[b]! - votes[a]!).slice(0, C);
     for (const sl of voted) votes[sl] = 0;
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
     const gbest = new Map<number, number>();
