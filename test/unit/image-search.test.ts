@@ -15,7 +15,7 @@ import { renderMotif, alter, type AlterKind } from '../support/motifs.js';
 import {
   computeImageFeatures, computeQueryFeatures, featureSize, type ImageFeatures,
 } from '../../server/modules/search/image/image-features.js';
-import { ImageIndex, exhaustiveSearch } from '../../server/modules/search/image/image-index.js';
+import { ImageIndex, decodeFeatures, exhaustiveSearch } from '../../server/modules/search/image/image-index.js';
 import { combineScore } from '../../server/modules/search/image/image-verify.js';
 
 const ORIGINALS = 30;
@@ -126,6 +126,32 @@ describe('image search', function () {
       assert.ok(original.colour! > 0.9, `original colour ${original.colour}`);
       assert.ok(other.inliers >= 10 && other.colour! < 0.7, `recoloured: ${other.inliers} inliers, colour ${other.colour}`);
       assert.ok(other.similarity < combineScore(other.inliers, other.global, 1) - 0.1, `recoloured similarity ${other.similarity}`);
+    });
+
+    it('keeps finding records by their thumbnail once the thumbnail-code tables grow longer keys', async () => {
+      // 20 000 records whose only evidence is a random thumbnail: the code tables are rebuilt
+      // with 13-bit keys, and copies (rotated, darker) are still found through them
+      const big = new ImageIndex();
+      features.forEach((f, i) => big.add(`m${i}`, f));
+      // the queries keep their thumbnail only (no keypoints), so only the code tables can find them
+      const qs = await Promise.all([5, 6, 7].map(async (i) => {
+        const { mdesc: _m, ...d } = decodeFeatures(await computeQueryFeatures(await sharp(originals[i]!).rotate(90).linear(0.8, 0).jpeg({ quality: 70 }).toBuffer()));
+        return { ...d, n: 0, geom: new Float32Array(0), desc: new Uint32Array(0) };
+      }));
+      let s = 11;
+      const rnd = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s; };
+      for (let j = 0; j < 20_000; j++) {
+        const thumb = new Uint8Array(768);
+        for (let i = 0; i < thumb.length; i++) thumb[i] = rnd() & 255;
+        big.add(`t${j}`, { w: 512, h: 512, n: 0, geom: new Float32Array(0), desc: new Uint32Array(0), thumb });
+      }
+      assert.deepEqual(qs.map((q) => big.query(q, { limit: 1 })[0]?.id), ['m5', 'm6', 'm7']);
+    });
+
+    it('gives a large query photo a finer level, and does not blow up a small one for it', async () => {
+      const large = await sharp(originals[0]!).resize(1400).jpeg().toBuffer();
+      assert.equal(Math.max((await computeQueryFeatures(large)).w, (await computeQueryFeatures(large)).h), 905);
+      assert.equal(Math.max((await computeQueryFeatures(originals[1]!)).w, (await computeQueryFeatures(originals[1]!)).h), 640);
     });
 
     it('searches only the part of the photo inside the crop box', async () => {
