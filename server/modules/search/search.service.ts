@@ -167,7 +167,7 @@ function acceptor(q: Omit<TextQuery, 'limit' | 'offset' | 'q'>): (e: IndexedEntr
     (!q.craft || e.craft === q.craft) &&
     (!q.region || e.region === q.region) &&
     (!q.protectionType || e.protectionType === q.protectionType) &&
-    !excluded.has(e.id) &&
+    (excluded.size === 0 || !excluded.has(e.id)) &&
     (q.includeUnpublished || !isUnpublished(e, now));
 }
 
