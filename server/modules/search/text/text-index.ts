@@ -143,10 +143,6 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     return this.ordinalOf.size;
   }
 
-  ids(): IterableIterator<string> {
-    return this.ordinalOf.keys();
-  }
-
   /** Adds or replaces an entry with its `searchTerms` ("t:word", "d:word", "p:word"). */
   upsert(entry: E, searchTerms: readonly string[]): void {
     this.remove(entry.id);
