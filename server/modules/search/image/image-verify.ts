@@ -141,42 +141,19 @@ export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOf
   for (let it = 0; it < 2; it++) {
     const A = fitAffine(inl.map((j) => matches[j]!), qg, kg, kOff);
     if (!A) break;
-    const set: number[] = [];
-    const uq = new Set<number>(), uk = new Set<number>();
-    for (let j = 0; j < M; j++) {
-      const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
-      if (uq.has(mj.q) || uk.has(mj.k)) continue;
-      const px = A[0] * kg[kj]! + A[1] * kg[kj + 1]! + A[2], py = A[3] * kg[kj]! + A[4] * kg[kj + 1]! + A[5];
-      const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.4 * PATCH_R * qg[qj + 2]!;
-      if (ex * ex + ey * ey > tol * tol) continue;
-      // scale consistency with the affine's local scale
-      const det = Math.sqrt(Math.abs(A[0] * A[4] - A[1] * A[3]));
-      if (Math.abs(Math.log2(qg[qj + 2]! / kg[kj + 2]! / det)) > 0.9) continue;
-      uq.add(mj.q); uk.add(mj.k);
-      set.push(j);
-    }
+    const T = fromAffine(A);
+    // scale consistency with the affine's local scale
+    const set = consistent(matches, T, Math.sqrt(Math.abs(A[0] * A[4] - A[1] * A[3])), qg, kg, kOff);
     if (set.length < 3) break;
     inl = set;
-    bestT = fromAffine(A);
+    bestT = T;
   }
   // a photo taken at a slant is a projective view of the motif: with enough inliers, fit a
   // homography and keep it when it explains at least as many matches
   if (inl.length >= 8) {
     const H = fitHomography(inl.map((j) => matches[j]!), qg, kg, kOff);
     if (H) {
-      const set: number[] = [];
-      const uq = new Set<number>(), uk = new Set<number>();
-      for (let j = 0; j < M; j++) {
-        const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
-        if (uq.has(mj.q) || uk.has(mj.k)) continue;
-        const w = H[6]! * kg[kj]! + H[7]! * kg[kj + 1]! + H[8]!;
-        if (w <= 1e-6) continue;
-        const px = (H[0]! * kg[kj]! + H[1]! * kg[kj + 1]! + H[2]!) / w, py = (H[3]! * kg[kj]! + H[4]! * kg[kj + 1]! + H[5]!) / w;
-        const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.4 * PATCH_R * qg[qj + 2]!;
-        if (ex * ex + ey * ey > tol * tol) continue;
-        uq.add(mj.q); uk.add(mj.k);
-        set.push(j);
-      }
+      const set = consistent(matches, H, undefined, qg, kg, kOff);
       if (set.length >= inl.length) { inl = set; bestT = H; }
     }
   }
@@ -186,6 +163,29 @@ export function verify(matches: Match[], qg: Float32Array, kg: Float32Array, kOf
     x0 = Math.min(x0, kg[kj]!); y0 = Math.min(y0, kg[kj + 1]!); x1 = Math.max(x1, kg[kj]!); y1 = Math.max(y1, kg[kj + 1]!);
   }
   return { inliers: Math.max(inl.length, best >= 3 ? Math.min(best, inl.length + 2) : 0), region: { x0, y0, x1, y1 }, T: bestT };
+}
+
+/**
+ * The matches (indexes, each query and stored keypoint used once, closest first) that `T` maps
+ * onto their query keypoint within the corner's size; with `scale`, also those whose scale change
+ * agrees with it.
+ */
+function consistent(matches: Match[], T: Projective, scale: number | undefined, qg: Float32Array, kg: Float32Array, kOff: number): number[] {
+  const set: number[] = [];
+  const uq = new Set<number>(), uk = new Set<number>();
+  for (let j = 0; j < matches.length; j++) {
+    const mj = matches[j]!, qj = mj.q * 4, kj = (mj.k - kOff) * 4;
+    if (uq.has(mj.q) || uk.has(mj.k)) continue;
+    const w = T[6]! * kg[kj]! + T[7]! * kg[kj + 1]! + T[8]!;
+    if (w <= 1e-6) continue;
+    const px = (T[0]! * kg[kj]! + T[1]! * kg[kj + 1]! + T[2]!) / w, py = (T[3]! * kg[kj]! + T[4]! * kg[kj + 1]! + T[5]!) / w;
+    const ex = px - qg[qj]!, ey = py - qg[qj + 1]!, tol = 0.4 * PATCH_R * qg[qj + 2]!;
+    if (ex * ex + ey * ey > tol * tol) continue;
+    if (scale !== undefined && Math.abs(Math.log2(qg[qj + 2]! / kg[kj + 2]! / scale)) > 0.9) continue;
+    uq.add(mj.q); uk.add(mj.k);
+    set.push(j);
+  }
+  return set;
 }
 
 /** Least-squares homography (h8 = 1) from stored to query points, on normalised coordinates. */
