@@ -357,7 +357,7 @@ export class ImageIndex {
     // the nearest codes, then the best of those by the thumbnail correlation itself
     const have = new Set(cands);
     const near = [...gbest.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, GLOBAL_PRESELECT);
-    const byCorr = near.map(([sl]) => ({ sl, g: globalScore(q, normaliseThumb(this.slots[sl]!.thumb)) })).sort((a, b) => b.g - a.g);
+    const byCorr = near.map(([sl]) => ({ sl, g: this.thumbScore(q, sl) })).sort((a, b) => b.g - a.g);
     for (const { sl } of byCorr.slice(0, opts.globalCandidates ?? 40)) {
       if (!have.has(sl)) { cands.push(sl); have.add(sl); }
     }
@@ -409,7 +409,7 @@ export class ImageIndex {
         const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, kg, s.kpStart, s.w, s.h);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
-      const global = globalScore(q, normaliseThumb(s.thumb));
+      const global = this.thumbScore(q, slot);
       const r = bestV.region;
       const pm = bestV.T && bestV.inliers >= 3 && q.raster ? photometric(q.raster, bestV.T, mirrored, s.thumb, s.w, s.h) : undefined;
       out.push({
@@ -441,6 +441,13 @@ export class ImageIndex {
    * to its best candidates and exhaustive() to every record, so that the two agree whenever the
    * index retrieves the record the exhaustive comparison ranks first.
    */
+  /** The thumbnail correlation of a record with the query, once per query (both rankings and retrieval use it). */
+  private thumbScore(q: PreparedQuery, slot: number): number {
+    let g = q.thumbScores.get(slot);
+    if (g === undefined) q.thumbScores.set(slot, (g = globalScore(q, normaliseThumb(this.slots[slot]!.thumb))));
+    return g;
+  }
+
   private fine(q: PreparedQuery, slots: number[], limit: number): ImageMatch[] {
     const dm = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => {
       const buf = new MatchBuf();
@@ -459,6 +466,8 @@ interface PreparedQuery extends DecodedFeatures {
   /** the variants whose codes probe the global tables (the LSH tolerates small angles) */
   probes: number[];
   mgeom?: Float32Array;
+  /** slot -> thumbnail correlation, filled as records are compared (thumbScore) */
+  thumbScores: Map<number, number>;
 }
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
@@ -473,7 +482,7 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
     }
   }
   const probes = qthumbs.map((_, i) => i);
-  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, ...(mgeom ? { mgeom } : {}) };
+  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), ...(mgeom ? { mgeom } : {}) };
 }
 
 /**
