@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { normalizeText, prefixesOf, tokenize } from '../../server/modules/search/text/normalize.js';
-import { TextIndex, type IndexedEntry } from '../../server/modules/search/text/text-index.js';
+import { TextIndex, type IndexedEntry, type IndexFilter } from '../../server/modules/search/text/text-index.js';
 import { buildSearchIndex, queryTokens, scoreTerms } from '../../server/modules/search/text/text-rank.js';
 
 const fixturePath = path.resolve(import.meta.dirname, '../../../shared/fixtures/text-search.json');
@@ -65,7 +65,7 @@ describe('text ranking on the shared multilingual cases (fixtures/text-search.js
 
   for (const query of fixture.queries) {
     it(`When searching "${query.q}" (${query.why}), then the expected records are in the first 10`, () => {
-      const ranked = index.search({ tokens: queryTokens(query.q), accept: () => true, offset: 0, limit: 10 }).hits.map((h) => h.entry.id);
+      const ranked = index.search({ tokens: queryTokens(query.q), filter: {}, offset: 0, limit: 10 }).hits.map((h) => h.entry.id);
       for (const id of query.expect) assert.ok(ranked.includes(id), `${id} missing from ${ranked.join(', ')}`);
       for (const id of query.exclude ?? []) assert.ok(!ranked.includes(id), `${id} should not be in ${ranked.join(', ')}`);
     });
@@ -78,7 +78,7 @@ describe('text ranking on the shared multilingual cases (fixtures/text-search.js
       const complete = scored.filter((r) => r.matched === tokens.length);
       const expected = (complete.length ? complete : scored).map((r) => ({ id: r.id, score: Math.round(r.score * 100) / 100 }));
       expected.sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1));
-      const got = index.search({ tokens, accept: () => true, offset: 0, limit: 1000 });
+      const got = index.search({ tokens, filter: {}, offset: 0, limit: 1000 });
       assert.deepEqual(got.hits.map((h) => ({ id: h.entry.id, score: h.score })), expected, query);
       assert.equal(got.total, expected.length);
     }
@@ -104,8 +104,8 @@ describe('text ranking on the shared multilingual cases (fixtures/text-search.js
 describe('the in-memory text index (search/text/text-index.ts)', () => {
   const entry = (id: string, extra: Partial<IndexedEntry> = {}): IndexedEntry => ({ id, status: 'registered', craft: 'carpet', region: 'fes-meknes', protectionType: 'collective_mark', titles: [], ...extra });
   const terms = (title: string, description = '') => buildSearchIndex({ title: { fr: title }, description: { fr: description } }).searchTerms;
-  const ids = (index: TextIndex, q: string, accept: (e: IndexedEntry) => boolean = () => true) =>
-    index.search({ tokens: queryTokens(q), accept, offset: 0, limit: 100 }).hits.map((h) => h.entry.id);
+  const ids = (index: TextIndex, q: string, filter: IndexFilter = {}) =>
+    index.search({ tokens: queryTokens(q), filter, offset: 0, limit: 100 }).hits.map((h) => h.entry.id);
 
   it('When a word begins a longer word, then the longer word is found, below the exact word', () => {
     const index = new TextIndex();
@@ -134,10 +134,10 @@ describe('the in-memory text index (search/text/text-index.ts)', () => {
     const index = new TextIndex();
     for (let round = 0; round < 3; round++) for (let i = 0; i < 6000; i++) index.upsert(entry(`c${String(i).padStart(5, '0')}`), terms(i % 2 ? 'tapis rouge' : 'tapis bleu', `round${round}`));
     assert.equal(index.size, 6000);
-    const result = index.search({ tokens: queryTokens('tapis rouge'), accept: () => true, offset: 0, limit: 5 });
+    const result = index.search({ tokens: queryTokens('tapis rouge'), filter: {}, offset: 0, limit: 5 });
     assert.equal(result.total, 3000);
-    assert.equal(index.search({ tokens: queryTokens('round2'), accept: () => true, offset: 0, limit: 1 }).total, 6000);
-    assert.equal(index.search({ tokens: queryTokens('round0'), accept: () => true, offset: 0, limit: 1 }).total, 0);
+    assert.equal(index.search({ tokens: queryTokens('round2'), filter: {}, offset: 0, limit: 1 }).total, 6000);
+    assert.equal(index.search({ tokens: queryTokens('round0'), filter: {}, offset: 0, limit: 1 }).total, 0);
   });
 
   it('When the filter refuses entries, then they are neither returned nor counted, and pages walk the rest newest first', () => {
@@ -145,10 +145,30 @@ describe('the in-memory text index (search/text/text-index.ts)', () => {
     index.upsert(entry('d1', { status: 'submitted' }), terms('Tapis'));
     index.upsert(entry('d2'), terms('Tapis'));
     index.upsert(entry('d3', { craft: 'pottery' }), terms('Tapis'));
-    const accept = (e: IndexedEntry) => e.status === 'registered';
-    assert.deepEqual(ids(index, 'tapis', accept), ['d3', 'd2']);
-    const listing = index.search({ tokens: [], accept, offset: 1, limit: 1 });
+    const filter = { statuses: ['registered'] };
+    assert.deepEqual(ids(index, 'tapis', filter), ['d3', 'd2']);
+    const listing = index.search({ tokens: [], filter, offset: 1, limit: 1 });
     assert.deepEqual([listing.hits.map((h) => h.entry.id), listing.total, listing.more], [['d2'], 2, false]);
+  });
+
+  it('When a query names a craft, region, type, exclusions or a publication time, then each condition holds on its own and together', () => {
+    const index = new TextIndex();
+    index.upsert(entry('f1'), terms('Tapis'));
+    index.upsert(entry('f2', { craft: 'pottery' }), terms('Tapis'));
+    index.upsert(entry('f3', { region: 'oriental', protectionType: 'industrial_design' }), terms('Tapis'));
+    index.upsert(entry('f4', { publishedAt: 2_000 }), terms('Tapis'));
+    assert.deepEqual(ids(index, 'tapis', { craft: 'carpet' }), ['f4', 'f3', 'f1']);
+    assert.deepEqual(ids(index, 'tapis', { region: 'oriental' }), ['f3']);
+    assert.deepEqual(ids(index, 'tapis', { protectionType: 'collective_mark' }), ['f4', 'f2', 'f1']);
+    assert.deepEqual(ids(index, 'tapis', { exclude: ['f1', 'f3', 'unknown'] }), ['f4', 'f2']);
+    // A design whose publication is deferred is left out until its date.
+    assert.deepEqual(ids(index, 'tapis', { publishedBy: 1_000 }), ['f3', 'f2', 'f1']);
+    assert.deepEqual(ids(index, 'tapis', { publishedBy: 2_000 }), ['f4', 'f3', 'f2', 'f1']);
+    assert.deepEqual(ids(index, 'tapis', { craft: 'carpet', protectionType: 'collective_mark', publishedBy: 1_000 }), ['f1']);
+    // A value the index has never seen matches nothing (rather than being ignored).
+    assert.deepEqual(ids(index, 'tapis', { craft: 'basketry' }), []);
+    assert.deepEqual(ids(index, 'tapis', { statuses: ['lapsed'] }), []);
+    assert.equal(index.search({ tokens: [], filter: { region: 'oriental' }, offset: 0, limit: 10 }).total, 1);
   });
 
   it('When many entries have the same score, then they come newest id first, pages after pages', () => {
@@ -156,7 +176,7 @@ describe('the in-memory text index (search/text/text-index.ts)', () => {
     const hexIds = Array.from({ length: 300 }, (_, i) => (0x65a000000000 + ((i * 7919) % 300)).toString(16).padStart(12, '0') + (i * 104729).toString(16).padStart(12, '0'));
     for (const id of hexIds) index.upsert(entry(id), terms('Tapis'));
     const expected = [...hexIds].sort().reverse();
-    const pages = [0, 100, 200].flatMap((offset) => index.search({ tokens: ['tapis'], accept: () => true, offset, limit: 100 }).hits.map((h) => h.entry.id));
+    const pages = [0, 100, 200].flatMap((offset) => index.search({ tokens: ['tapis'], filter: {}, offset, limit: 100 }).hits.map((h) => h.entry.id));
     assert.deepEqual(pages, expected);
   });
 
@@ -166,6 +186,6 @@ describe('the in-memory text index (search/text/text-index.ts)', () => {
     index.upsert(entry('e2', { titles: ['Tapis de Taznakht'] }), terms('Tapis de Taznakht'));
     index.upsert(entry('e3', { titles: ['Tajine'], status: 'submitted' }), terms('Tajine'));
     const fold = (w: string) => tokenize(w)[0] ?? '';
-    assert.deepEqual(index.completions('ta', fold, (e) => e.status === 'registered', 10), ['Tapis', 'Taznakht']);
+    assert.deepEqual(index.completions('ta', fold, { statuses: ['registered'] }, 10), ['Tapis', 'Taznakht']);
   });
 });

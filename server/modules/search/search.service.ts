@@ -14,7 +14,7 @@ import { crafts, regions } from '../reference/reference.data.js';
 import { RegistryEntry, type RegistryEntryDoc } from './registry-entry.model.js';
 import { INDEX_FIELDS, textIndexCache, type EntrySummary, type IndexRow } from './text-index.cache.js';
 import { normalizeText, stripArabicArticle } from './text/normalize.js';
-import type { IndexedEntry } from './text/text-index.js';
+import type { IndexFilter } from './text/text-index.js';
 import { buildSearchIndex, queryTokens, type TextScore } from './text/text-rank.js';
 
 const { trusted } = mongoose;
@@ -158,23 +158,22 @@ export interface TextResult {
   more: boolean;
 }
 
-function acceptor(q: Omit<TextQuery, 'limit' | 'offset' | 'q'>): (e: IndexedEntry) => boolean {
-  const statuses = new Set(q.statuses);
-  const excluded = new Set((q.excludeIds ?? []).map(String));
-  const now = Date.now();
-  return (e) =>
-    statuses.has(e.status) &&
-    (!q.craft || e.craft === q.craft) &&
-    (!q.region || e.region === q.region) &&
-    (!q.protectionType || e.protectionType === q.protectionType) &&
-    (excluded.size === 0 || !excluded.has(e.id)) &&
-    (q.includeUnpublished || !isUnpublished(e, now));
+/** The query's conditions as the index checks them. */
+function filterOf(q: Omit<TextQuery, 'limit' | 'offset' | 'q'>): IndexFilter {
+  return {
+    statuses: q.statuses,
+    craft: q.craft || undefined,
+    region: q.region || undefined,
+    protectionType: q.protectionType || undefined,
+    exclude: q.excludeIds?.map(String),
+    publishedBy: q.includeUnpublished ? undefined : Date.now(),
+  };
 }
 
 /** Ranked text search: entries holding every word first (see text/text-index.ts), read from this instance's index alone. */
 export async function searchText(q: TextQuery): Promise<TextResult> {
   const index = await textIndexCache.current();
-  const result = index.search({ tokens: queryTokens(q.q ?? ''), accept: acceptor(q), offset: q.offset, limit: q.limit });
+  const result = index.search({ tokens: queryTokens(q.q ?? ''), filter: filterOf(q), offset: q.offset, limit: q.limit });
   return { hits: result.hits.map((h) => ({ entry: h.entry.summary, score: h.score, match: h.match })), total: result.total, more: result.more };
 }
 
@@ -187,7 +186,7 @@ export async function suggest(q: string, limit = 10): Promise<string[]> {
   if (!token) return [];
   const head = words.join(' ');
   const index = await textIndexCache.current();
-  return index.completions(token, fold, acceptor({ statuses: PUBLIC }), limit).map((word) => (head ? `${head} ${word}` : word));
+  return index.completions(token, fold, filterOf({ statuses: PUBLIC }), limit).map((word) => (head ? `${head} ${word}` : word));
 }
 
 /** Entries by id (a batch lookup for image search and prior art). */

@@ -8,6 +8,10 @@
  * description above labels, the whole word above a prefix), plus a bonus when every word matched.
  * Every matching entry is scored, so totals and order are exact at any size.
  *
+ * Filters are checked on per-entry columns (status, craft, region and type codes, publication
+ * time) rather than on entry objects, so the 50 000 entries a common word holds are filtered
+ * without reading one of them.
+ *
  * An update gives the entry a new ordinal and leaves the old postings dead (skipped when read);
  * the index compacts itself when dead postings outweigh live ones.
  */
@@ -26,10 +30,21 @@ export interface IndexedEntry {
   titles: string[];
 }
 
-export interface IndexQuery<E extends IndexedEntry = IndexedEntry> {
+/** Which entries a query keeps (every condition given must hold). */
+export interface IndexFilter {
+  statuses?: readonly string[];
+  craft?: string;
+  region?: string;
+  protectionType?: string;
+  /** Entry ids never returned. */
+  exclude?: readonly string[];
+  /** Leaves out entries published after this time (ms): designs whose publication is deferred. */
+  publishedBy?: number;
+}
+
+export interface IndexQuery {
   tokens: string[];
-  /** Keeps an entry or not (statuses, craft, region, type, visibility, exclusions). */
-  accept: (entry: E) => boolean;
+  filter: IndexFilter;
   offset: number;
   limit: number;
 }
@@ -67,11 +82,11 @@ for (let exact = 0; exact < 2; exact++) {
 }
 
 /**
- * The best `k` of a stream of items, best first, without sorting them all: a bounded binary heap
- * whose root is the worst kept item.
+ * The best `k` of the first `count` items, best first, without sorting them all: a bounded binary
+ * heap whose root is the worst kept item.
  */
-function topK<T>(items: Iterable<T>, k: number, better: (a: T, b: T) => boolean): T[] {
-  const heap: T[] = [];
+function topK(items: ArrayLike<number>, count: number, k: number, better: (a: number, b: number) => boolean): number[] {
+  const heap: number[] = [];
   if (k <= 0) return heap;
   const down = (i: number) => {
     for (;;) {
@@ -85,7 +100,8 @@ function topK<T>(items: Iterable<T>, k: number, better: (a: T, b: T) => boolean)
       i = w;
     }
   };
-  for (const item of items) {
+  for (let j = 0; j < count; j++) {
+    const item = items[j]!;
     if (heap.length < k) {
       heap.push(item);
       for (let i = heap.length - 1; i > 0; ) {
@@ -115,19 +131,84 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
   private alive = new Uint8Array(1024);
   private idHi = new Float64Array(1024);
   private idLo = new Float64Array(1024);
+  /** Per ordinal, what filters read: codes of the status, craft, region and type (see `codes`), publication time (0: none). */
+  private statusOf = new Uint16Array(1024);
+  private craftOf = new Uint16Array(1024);
+  private regionOf = new Uint16Array(1024);
+  private typeOf = new Uint16Array(1024);
+  private publishedOf = new Float64Array(1024);
+  /** value → code, per filtered field (a handful of values each) */
+  private codes = { status: new Map<string, number>(), craft: new Map<string, number>(), region: new Map<string, number>(), type: new Map<string, number>() };
 
-  private place(ordinal: number, id: string): void {
+  private code(field: keyof TextIndex['codes'], value: string): number {
+    const map = this.codes[field];
+    let c = map.get(value);
+    if (c === undefined) map.set(value, (c = map.size));
+    return c;
+  }
+
+  private place(ordinal: number, entry: E): void {
     if (ordinal >= this.alive.length) {
       const cap = Math.max(ordinal + 1, this.alive.length * 2);
-      const grow = <T extends Uint8Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
-      this.alive = grow(this.alive, new Uint8Array(cap));
-      this.idHi = grow(this.idHi, new Float64Array(cap));
-      this.idLo = grow(this.idLo, new Float64Array(cap));
+      const grow = <T extends Uint8Array | Uint16Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(cap);
+        b.set(a);
+        return b;
+      };
+      this.alive = grow(this.alive);
+      this.idHi = grow(this.idHi);
+      this.idLo = grow(this.idLo);
+      this.statusOf = grow(this.statusOf);
+      this.craftOf = grow(this.craftOf);
+      this.regionOf = grow(this.regionOf);
+      this.typeOf = grow(this.typeOf);
+      this.publishedOf = grow(this.publishedOf);
     }
+    const id = entry.id;
     const hex = /^[0-9a-f]{24}$/.test(id);
     this.alive[ordinal] = 1;
     this.idHi[ordinal] = hex ? Number.parseInt(id.slice(0, 12), 16) : NaN;
     this.idLo[ordinal] = hex ? Number.parseInt(id.slice(12), 16) : NaN;
+    this.statusOf[ordinal] = this.code('status', entry.status);
+    this.craftOf[ordinal] = this.code('craft', entry.craft);
+    this.regionOf[ordinal] = this.code('region', entry.region);
+    this.typeOf[ordinal] = this.code('type', entry.protectionType);
+    this.publishedOf[ordinal] = entry.publishedAt ?? 0;
+  }
+
+  /**
+   * The filter as a test of an ordinal, on the columns alone; undefined when no entry can pass
+   * (a craft, region, type or status the index has never seen).
+   */
+  private matcher(f: IndexFilter): ((ordinal: number) => boolean) | undefined {
+    const one = (field: keyof TextIndex['codes'], value: string | undefined) => (value === undefined ? -1 : (this.codes[field].get(value) ?? -2));
+    const craft = one('craft', f.craft);
+    const region = one('region', f.region);
+    const type = one('type', f.protectionType);
+    if (craft === -2 || region === -2 || type === -2) return undefined;
+    let statusOk: Uint8Array | undefined;
+    if (f.statuses) {
+      statusOk = new Uint8Array(this.codes.status.size);
+      for (const s of f.statuses) {
+        const c = this.codes.status.get(s);
+        if (c !== undefined) statusOk[c] = 1;
+      }
+      if (!statusOk.includes(1)) return undefined;
+    }
+    const excluded = new Set<number>();
+    for (const id of f.exclude ?? []) {
+      const o = this.ordinalOf.get(id);
+      if (o !== undefined) excluded.add(o);
+    }
+    const by = f.publishedBy ?? Infinity;
+    const { statusOf, craftOf, regionOf, typeOf, publishedOf } = this;
+    return (o) =>
+      (statusOk === undefined || statusOk[statusOf[o]!] === 1) &&
+      (craft < 0 || craftOf[o] === craft) &&
+      (region < 0 || regionOf[o] === region) &&
+      (type < 0 || typeOf[o] === type) &&
+      publishedOf[o]! <= by &&
+      (excluded.size === 0 || !excluded.has(o));
   }
 
   /** Whether entry `a` comes after `b` in id order (newest ObjectId first among equal scores). */
@@ -149,7 +230,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     const ordinal = this.entries.length;
     this.entries.push(entry);
     this.ordinalOf.set(entry.id, ordinal);
-    this.place(ordinal, entry.id);
+    this.place(ordinal, entry);
     const masks = new Map<string, number>();
     for (const term of searchTerms) {
       const bit = FIELD_BITS[term[0] as Field];
@@ -189,6 +270,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     this.sorted = undefined;
     this.dead = 0;
     this.alive.fill(0);
+    for (const map of Object.values(this.codes)) map.clear();
   }
 
   /** Renumbers live entries and drops dead postings and words nobody uses any more. */
@@ -200,7 +282,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
       if (!e) return;
       renumber[i] = entries.length;
       this.ordinalOf.set(e.id, entries.length);
-      this.place(entries.length, e.id);
+      this.place(entries.length, e);
       entries.push(e);
     });
     const words: string[] = [];
@@ -244,14 +326,30 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     return out;
   }
 
-  /** Per-query scratch arrays, reused (a search runs synchronously, start to end). */
-  private scratch = { size: -1, score: new Float64Array(0), tokenBest: new Float64Array(0), tokenField: new Uint8Array(0), matched: new Uint8Array(0), fields: new Uint8Array(0) };
+  /**
+   * Per-query scratch arrays, reused (a search runs synchronously, start to end): per ordinal
+   * values, and lists of ordinals. Lists are typed arrays with a count, not growing JS arrays,
+   * whose regrowth past some 10 000 items cost more than the search itself (7 ms to push 65 000
+   * numbers, 0.1 ms to store them).
+   */
+  private scratch = this.makeScratch(0);
+
+  private makeScratch(n: number) {
+    return {
+      size: n,
+      score: new Float64Array(n),
+      tokenBest: new Float64Array(n),
+      tokenField: new Uint8Array(n),
+      matched: new Uint8Array(n),
+      fields: new Uint8Array(n),
+      inToken: new Int32Array(n),
+      touched: new Int32Array(n),
+      accepted: new Int32Array(n),
+    };
+  }
 
   private scratchFor(size: number) {
-    if (this.scratch.size < size) {
-      const n = Math.max(size, Math.ceil(this.scratch.size * 1.5), 1024);
-      this.scratch = { size: n, score: new Float64Array(n), tokenBest: new Float64Array(n), tokenField: new Uint8Array(n), matched: new Uint8Array(n), fields: new Uint8Array(n) };
-    }
+    if (this.scratch.size < size) this.scratch = this.makeScratch(Math.max(size, Math.ceil(this.scratch.size * 1.5), 1024));
     return this.scratch;
   }
 
@@ -259,31 +357,38 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
    * Ranked entries for the query words: entries holding every word, or, when none does, those
    * holding any. Without words: every accepted entry, newest first.
    */
-  search(q: IndexQuery<E>): IndexResult<E> {
+  search(q: IndexQuery): IndexResult<E> {
     const want = q.offset + q.limit;
-    if (q.tokens.length === 0) return this.newest(q, want);
+    const keep = this.matcher(q.filter);
+    if (!keep) return { hits: [], total: 0, more: false };
+    if (q.tokens.length === 0) return this.newest(keep, q.offset, want);
     const n = Math.min(q.tokens.length, 255);
-    const { score, tokenBest, tokenField, matched, fields } = this.scratchFor(this.entries.length);
+    const { score, tokenBest, tokenField, matched, fields, inToken, touched, accepted } = this.scratchFor(this.entries.length);
     const alive = this.alive;
-    const touched: number[] = [];
+    let nTouched = 0;
     for (let i = 0; i < n; i++) {
       const token = q.tokens[i]!;
-      const inToken: number[] = [];
+      let nIn = 0;
       for (const w of this.wordsFor(token)) {
         const exact = this.words[w] === token ? 8 : 0;
-        for (const p of this.postings[w]!) {
-          const ordinal = (p / SHIFT) | 0;
+        const list = this.postings[w]!;
+        for (let j = 0; j < list.length; j++) {
+          const p = list[j]!;
+          const ordinal = p >>> 3; // p = ordinal * SHIFT + field bits
           if (!alive[ordinal]) continue;
-          const v = BEST[exact + (p % SHIFT)]!;
-          if (tokenBest[ordinal] === 0) inToken.push(ordinal);
-          if (v > tokenBest[ordinal]!) {
+          const k = exact + (p & 7);
+          const v = BEST[k]!;
+          const before = tokenBest[ordinal]!;
+          if (before === 0) inToken[nIn++] = ordinal;
+          if (v > before) {
             tokenBest[ordinal] = v;
-            tokenField[ordinal] = BEST_FIELD[exact + (p % SHIFT)]!;
+            tokenField[ordinal] = BEST_FIELD[k]!;
           }
         }
       }
-      for (const ordinal of inToken) {
-        if (matched[ordinal] === 0) touched.push(ordinal);
+      for (let j = 0; j < nIn; j++) {
+        const ordinal = inToken[j]!;
+        if (matched[ordinal] === 0) touched[nTouched++] = ordinal;
         matched[ordinal]!++;
         score[ordinal]! += tokenBest[ordinal]!;
         fields[ordinal]! |= tokenField[ordinal]!;
@@ -291,27 +396,37 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
       }
     }
     try {
-      const accepted: number[] = [];
+      let nAccepted = 0;
       let complete = 0;
-      for (const ordinal of touched) {
-        if (!q.accept(this.entries[ordinal]!)) continue;
-        accepted.push(ordinal);
+      // Latest ordinals first: they are mostly the newest ids, which win ties, so the best-k heap
+      // below rejects most later entries at its root instead of replacing it.
+      for (let j = nTouched - 1; j >= 0; j--) {
+        const ordinal = touched[j]!;
+        if (!keep(ordinal)) continue;
+        accepted[nAccepted++] = ordinal;
         // The score shown, rounded as it is sorted: every word matched outranks any partial match.
         if (matched[ordinal] === n) complete++;
         score[ordinal] = Math.round((score[ordinal]! + (matched[ordinal] === n ? 10 : 0)) * 100) / 100;
       }
       // Entries holding every word, when there are any; otherwise partial matches.
-      const ranked = complete > 0 && complete < accepted.length ? accepted.filter((o) => matched[o] === n) : accepted;
+      let ranked = accepted;
+      let nRanked = nAccepted;
+      if (complete > 0 && complete < nAccepted) {
+        ranked = inToken;
+        nRanked = 0;
+        for (let j = 0; j < nAccepted; j++) if (matched[accepted[j]!] === n) ranked[nRanked++] = accepted[j]!;
+      }
       const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && this.newer(a, b));
-      const page = topK(ranked, want, better).slice(q.offset);
+      const page = topK(ranked, nRanked, want, better).slice(q.offset);
       const hits = page.map((o) => ({
         entry: this.entries[o]!,
         score: score[o]!,
         match: { score: score[o]!, matched: matched[o]!, fields: FIELDS.filter((f) => fields[o]! & FIELD_BITS[f]) },
       }));
-      return { hits, total: ranked.length, more: ranked.length > want };
+      return { hits, total: nRanked, more: nRanked > want };
     } finally {
-      for (const ordinal of touched) {
+      for (let j = 0; j < nTouched; j++) {
+        const ordinal = touched[j]!;
         score[ordinal] = 0;
         matched[ordinal] = 0;
         fields[ordinal] = 0;
@@ -319,25 +434,22 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
     }
   }
 
-  private newest(q: IndexQuery<E>, want: number): IndexResult<E> {
+  private newest(keep: (ordinal: number) => boolean, offset: number, want: number): IndexResult<E> {
+    const { accepted } = this.scratchFor(this.entries.length);
     let total = 0;
-    const accepted = function* (entries: Array<E | undefined>) {
-      for (const entry of entries) {
-        if (entry && q.accept(entry)) {
-          total++;
-          yield entry;
-        }
-      }
-    };
-    const page = topK(accepted(this.entries), want, (a, b) => a.id > b.id).slice(q.offset);
-    return { hits: page.map((entry) => ({ entry, score: 0 })), total, more: total > want };
+    // Latest ordinals first, for the same reason as in search.
+    for (let o = this.entries.length - 1; o >= 0; o--) if (this.alive[o] && keep(o)) accepted[total++] = o;
+    const page = topK(accepted, total, want, (a, b) => this.newer(a, b)).slice(offset);
+    return { hits: page.map((o) => ({ entry: this.entries[o]!, score: 0 })), total, more: total > want };
   }
 
   /**
    * Up to `limit` completions of `token` in the written form they have in titles, the most
    * frequent first, counted over at most `sample` accepted entries.
    */
-  completions(token: string, fold: (word: string) => string, accept: (entry: E) => boolean, limit: number, sample = 500): string[] {
+  completions(token: string, fold: (word: string) => string, filter: IndexFilter, limit: number, sample = 500): string[] {
+    const keep = this.matcher(filter);
+    if (!keep) return [];
     const counts = new Map<string, number>();
     const done = new Set<number>();
     outer: for (const w of this.wordsFor(token)) {
@@ -345,7 +457,7 @@ export class TextIndex<E extends IndexedEntry = IndexedEntry> {
         if (!(p % SHIFT & FIELD_BITS.t)) continue;
         const ordinal = Math.floor(p / SHIFT);
         const entry = this.entries[ordinal];
-        if (!entry || done.has(ordinal) || !accept(entry)) continue;
+        if (!entry || done.has(ordinal) || !keep(ordinal)) continue;
         done.add(ordinal);
         for (const text of entry.titles) {
           for (const word of text.split(/[^\p{L}\p{N}\p{M}]+/u)) {
