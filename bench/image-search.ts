@@ -18,8 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { alter, ALTER_KINDS, makeRng } from '../test/support/motifs.js';
 import {
-  computeImageFeatures, computeQueryFeatures, DESC_WORDS, type ImageFeatures,
-} from '../server/modules/search/image/image-features.js';
+  computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, type ImageFeatures } from '../server/modules/search/image/image-features.js';
 import { ImageIndex, decodeFeatures, type DecodedFeatures } from '../server/modules/search/image/image-index.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -45,7 +44,8 @@ async function motifs(): Promise<{ names: string[]; dir: string }> {
 }
 
 async function features(names: string[], dir: string): Promise<ImageFeatures[]> {
-  const cache = path.join(tmp, `features-${names.length}.json`);
+  // Keyed by the feature version: features computed by an older extractor are not reused.
+  const cache = path.join(tmp, `features-v${FEATURE_VERSION}-${names.length}.json`);
   if (fs.existsSync(cache)) return JSON.parse(fs.readFileSync(cache, 'utf8')) as ImageFeatures[];
   const out: ImageFeatures[] = [];
   const t = performance.now();

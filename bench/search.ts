@@ -23,7 +23,7 @@ import mongoose, { Types } from 'mongoose';
 import { startEmbeddedStore } from '../server/db/embedded/index.js';
 import { RegistryEntry } from '../server/modules/search/registry-entry.model.js';
 import { entryFromApplication, searchText, PUBLIC } from '../server/modules/search/search.service.js';
-import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, KP_BYTES, THUMB, type ImageFeatures } from '../server/modules/search/image/image-features.js';
+import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, KP_BYTES, THUMB, type ImageFeatures } from '../server/modules/search/image/image-features.js';
 import { ImageIndex } from '../server/modules/search/image/image-index.js';
 import { alter, makeRng, renderMotif, type AlterKind } from '../test/support/motifs.js';
 
@@ -111,7 +111,7 @@ async function benchText(r: () => number) {
 }
 
 function randomFeatures(r: () => number): ImageFeatures {
-  const n = 160;
+  const n = 320; // as many keypoints as computeImageFeatures keeps
   const k = Buffer.alloc(n * KP_BYTES);
   for (let i = 0; i < n; i++) {
     const o = i * KP_BYTES;
@@ -123,7 +123,7 @@ function randomFeatures(r: () => number): ImageFeatures {
   }
   const g = Buffer.alloc(THUMB * THUMB * 3);
   for (let i = 0; i < g.length; i++) g[i] = Math.floor(r() * 256);
-  return { v: 1, w: 512, h: 512, g: g.toString('base64'), k: k.toString('base64') };
+  return { v: FEATURE_VERSION, w: 512, h: 512, g: g.toString('base64'), k: k.toString('base64') };
 }
 
 async function main() {

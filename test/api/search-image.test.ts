@@ -7,6 +7,7 @@ import request from 'supertest';
 import { Application } from '../../server/modules/applications/application.model.js';
 import { imageIndexingSettled } from '../../server/modules/registry/registry.listeners.js';
 import { ImageFeature } from '../../server/modules/search/image-feature.model.js';
+import { FEATURE_VERSION, KP_BYTES } from '../../server/modules/search/image/image-features.js';
 import { syncRegistryEntry } from '../../server/modules/search/search.service.js';
 import { alter, renderMotif, type AlterKind, type Motif } from '../support/motifs.js';
 import { createActor, API, type Actor } from '../support/actors.js';
@@ -108,6 +109,26 @@ describe('Public registry: search by photo', function () {
     await ImageFeature.collection.insertOne({ ...row, updatedAt: new Date() });
     await sleep(1100);
     assert.equal((await search(motifs[15]!.jpeg))[0]?.registrationNumber, 'IMG-15');
+  });
+
+  it('When features of an older version are stored, then the admin reindex recomputes them (and only them), and search keeps working meanwhile', async () => {
+    const imageId = (await Application.findOne({ registrationNumber: 'IMG-7' }).lean())!.images[0]!._id;
+    const current = (await ImageFeature.findById(imageId).lean())!.features!;
+    assert.equal(current.v, FEATURE_VERSION);
+    // As an older extractor left them: an older version, half the keypoints.
+    const half = Buffer.from(current.k, 'base64');
+    const older = { ...current, v: FEATURE_VERSION - 1, k: half.subarray(0, Math.floor(half.length / KP_BYTES / 2) * KP_BYTES).toString('base64') };
+    await ImageFeature.updateOne({ _id: imageId }, { $set: { features: older } });
+    await sleep(1100);
+    assert.equal((await search(motifs[7]!.jpeg))[0]?.registrationNumber, 'IMG-7');
+
+    const res = await admin.agent.post(`${API}/admin/search/reindex`).send({}).expect(200);
+    assert.equal(res.body.imagesIndexed, 1);
+    // (recomputed from the stored display image, so not byte for byte what the upload gave)
+    const after = (await ImageFeature.findById(imageId).lean())!.features!;
+    assert.equal(after.v, FEATURE_VERSION);
+    assert.ok(Buffer.from(after.k, 'base64').length > Buffer.from(older.k, 'base64').length);
+    assert.equal((await search(motifs[7]!.jpeg))[0]?.registrationNumber, 'IMG-7');
   });
 
   it('When filters or a bad body are sent, then they apply or answer 400/415', async () => {

@@ -15,7 +15,7 @@ import { Application, type ApplicationDoc } from '../applications/application.mo
 import { toImageRejection } from '../media/image-pipeline.js';
 import { imageQueue, type MediaService } from '../media/media.service.js';
 import { ImageFeature, type ImageFeatureDoc } from '../search/image-feature.model.js';
-import { computeImageFeatures, computeQueryFeatures, type CropBox, type ImageFeatures } from '../search/image/image-features.js';
+import { computeImageFeatures, computeQueryFeatures, FEATURE_VERSION, type CropBox, type ImageFeatures } from '../search/image/image-features.js';
 import { ImageIndex, type ImageMatch } from '../search/image/image-index.js';
 import { entriesById } from '../search/search.service.js';
 import type { RegistryEntryDoc } from '../search/registry-entry.model.js';
@@ -99,9 +99,9 @@ async function readAll(media: MediaService, key: string): Promise<Buffer | undef
   return Buffer.concat(chunks);
 }
 
-/** Indexes one stored image from its display file (when no listener got its bytes). */
+/** Indexes one stored image from its display file (when no listener got its bytes, or its features are of an older version). */
 export async function indexStoredImage(media: MediaService, applicationId: string, imageId: string): Promise<boolean> {
-  if (await ImageFeature.exists({ _id: new Types.ObjectId(imageId), deleted: false })) return false;
+  if (await ImageFeature.exists({ _id: new Types.ObjectId(imageId), deleted: false, 'features.v': FEATURE_VERSION })) return false;
   const app = await Application.findOne({ _id: new Types.ObjectId(applicationId), 'images._id': new Types.ObjectId(imageId) }, { images: 1 }).lean<ApplicationDoc>();
   const image = app?.images.find((i) => String(i._id) === imageId);
   const key = image?.files.display ?? image?.files.original;
@@ -111,7 +111,7 @@ export async function indexStoredImage(media: MediaService, applicationId: strin
   return true;
 }
 
-/** Computes the features of every filed image that has none yet (after a restore or an upgrade). */
+/** Computes the features of every filed image that has none yet, or features of an older version (after a restore or an upgrade). */
 export async function backfillImageFeatures(media: MediaService, logger: Logger): Promise<number> {
   let done = 0;
   const cursor = Application.find({ status: trusted({ $ne: 'draft' }), 'images.0': trusted({ $exists: true }) }, { images: 1 }).lean<ApplicationDoc>().cursor({ batchSize: 100 });

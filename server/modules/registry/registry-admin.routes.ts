@@ -53,7 +53,7 @@ export function registryAdminRouter(deps: { config: Config; logger: Logger; medi
   route(
     router,
     {
-      method: 'post', path: '/admin/search/reindex', summary: 'Rebuild the text index from the filings and compute missing photo features', tags, auth: 'user',
+      method: 'post', path: '/admin/search/reindex', summary: 'Rebuild the text index from the filings and compute missing or outdated photo features', tags, auth: 'user',
       middleware: [requireRole('admin')],
       responses: { 200: { description: 'What was rebuilt', schema: z.object({ indexed: z.number(), removed: z.number(), imagesIndexed: z.number() }) }, 401: 'Not signed in', 403: 'Admins only' },
     },
