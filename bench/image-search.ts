@@ -62,8 +62,8 @@ function pct(xs: number[], p: number): number {
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Synthetic record: random keypoints and thumbnail, same shape as real ones. */
-function synthetic(rng: () => number, n = 150): DecodedFeatures {
+/** Synthetic record: random keypoints and thumbnail, same shape (and as many keypoints) as real ones. */
+function synthetic(rng: () => number, n: number): DecodedFeatures {
   const geom = new Float32Array(n * 4), desc = new Uint32Array(n * DESC_WORDS), thumb = new Uint8Array(768);
   for (let i = 0; i < n; i++) {
     geom[4 * i] = rng() * 512; geom[4 * i + 1] = rng() * 512; geom[4 * i + 2] = Math.SQRT2 ** Math.floor(rng() * 6); geom[4 * i + 3] = rng() * 6.28;
@@ -140,8 +140,9 @@ async function main() {
   const decodedQueries = queries.map((q) => ({ d: decodeFeatures(q.f), truth: q.truth }));
   // the top result of each query among the 3 000 real records, to check it survives the bulk
   const top0 = decodedQueries.map((q) => index.query(q.d, { limit: 1 })[0]?.id);
+  const meanKeypoints = Math.round(feats.reduce((sum, f) => sum + decodeFeatures(f).n, 0) / feats.length);
   for (const size of SIZES) {
-    for (; added < size; added++) index.add(`s${added}`, synthetic(rng));
+    for (; added < size; added++) index.add(`s${added}`, synthetic(rng, meanKeypoints));
     const ms: number[] = [];
     let same = 0;
     for (let rep = 0; rep < 3; rep++) for (const [qi, q] of decodedQueries.entries()) {
