@@ -168,14 +168,16 @@ describe('image search', function () {
   });
 
   describe('recall by kind of query', () => {
+    // Regression guards on this small set (12 queries a kind, deterministic): each just under what
+    // it measures (320 stored keypoints: 100% for the first five, partial 50%, scene 83%).
     const goals: [AlterKind, 'top1' | 'top5', number][] = [
       ['mild', 'top1', 0.9],
-      ['tilt', 'top1', 0.83],
+      ['tilt', 'top1', 0.9],
       ['photo', 'top1', 0.9],
       ['scene_box', 'top1', 0.9],
-      ['slant', 'top5', 0.83],
+      ['slant', 'top5', 0.9],
       ['partial', 'top5', 0.5],
-      ['scene', 'top5', 0.75],
+      ['scene', 'top5', 0.8],
     ];
     for (const [kind, measure, min] of goals) {
       it(`${kind}: original ${measure === 'top1' ? 'first' : 'in the top 5'} for ≥ ${Math.round(min * 100)}%`, async () => {
