@@ -11,6 +11,7 @@ import { createLogger } from './lib/logger.js';
 import { ensureFirstAdmin } from './modules/accounts/accounts.service.js';
 import { startLifecycleScheduler } from './modules/lifecycle/lifecycle.wiring.js';
 import { startMediaSweep } from './modules/media/orphan-sweep.js';
+import { startFeatureUpgrade } from './modules/registry/feature-upgrade.js';
 import { warmSearchIndexes } from './modules/registry/registry.module.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -41,6 +42,8 @@ async function main() {
   const scheduler = startLifecycleScheduler({ config, logger });
   // Files left without a record by a crash between the two writes (see media/orphan-sweep.ts).
   const mediaSweep = startMediaSweep({ config, logger });
+  // Photo features stored by an older extractor, recomputed in the background (see registry/feature-upgrade.ts).
+  const featureUpgrade = startFeatureUpgrade({ config, logger });
   // Searches arriving before this ends wait for the same load; it is started now, not on the first.
   warmSearchIndexes().then(
     ({ ms }) => logger.info({ ms }, 'search indexes loaded'),
@@ -63,6 +66,7 @@ async function main() {
     clearTimeout(timer);
     await scheduler.stop();
     await mediaSweep.stop();
+    await featureUpgrade.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);

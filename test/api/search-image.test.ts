@@ -3,9 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { Application } from '../../server/modules/applications/application.model.js';
 import { imageIndexingSettled } from '../../server/modules/registry/registry.listeners.js';
+import { upgradeFeatures } from '../../server/modules/registry/feature-upgrade.js';
+import { createMediaService } from '../../server/modules/media/media.service.js';
 import { ImageFeature } from '../../server/modules/search/image-feature.model.js';
 import { FEATURE_VERSION, KP_BYTES } from '../../server/modules/search/image/image-features.js';
 import { syncRegistryEntry } from '../../server/modules/search/search.service.js';
@@ -23,7 +26,7 @@ interface Hit { registrationNumber: string; similarity: number; thumbUrl?: strin
 describe('Public registry: search by photo', function () {
   this.timeout(300_000);
   const uploadsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'naqsh-image-search-'));
-  const { app } = createTestApp({ UPLOADS_DIR: uploadsDir });
+  const { app, config, logger } = createTestApp({ UPLOADS_DIR: uploadsDir });
   let admin: Actor;
   let motifs: Motif[];
   let sensitive: Motif;
@@ -129,6 +132,29 @@ describe('Public registry: search by photo', function () {
     assert.equal(after.v, FEATURE_VERSION);
     assert.ok(Buffer.from(after.k, 'base64').length > Buffer.from(older.k, 'base64').length);
     assert.equal((await search(motifs[7]!.jpeg))[0]?.registrationNumber, 'IMG-7');
+  });
+
+  it('When features of an older version are stored, then the background upgrade recomputes them in batches, and drops rows whose image is gone', async () => {
+    const imageId = (await Application.findOne({ registrationNumber: 'IMG-8' }).lean())!.images[0]!._id;
+    const current = (await ImageFeature.findById(imageId).lean())!.features!;
+    await ImageFeature.updateOne({ _id: imageId }, { $set: { features: { ...current, v: FEATURE_VERSION - 1 } } });
+    // A row left by an older version for an image no filing holds any more.
+    const stray = new Types.ObjectId();
+    await ImageFeature.create({ _id: stray, applicationId: (await Application.findOne({ registrationNumber: 'IMG-9' }).lean())!._id, features: { ...current, v: FEATURE_VERSION - 1 } });
+    const media = createMediaService({ config, logger });
+
+    // Batches of one, in id order: the pass goes on from where the last batch ended.
+    let r = await upgradeFeatures({ media, logger, limit: 1 });
+    const first = { ...r };
+    r = await upgradeFeatures({ media, logger, limit: 1, after: r.after });
+    assert.deepEqual([first.upgraded + r.upgraded, first.dropped + r.dropped, first.failed + r.failed], [1, 1, 0]);
+    assert.ok(first.after, 'a full batch says where the next begins');
+    assert.equal((await ImageFeature.findById(imageId).lean())!.features!.v, FEATURE_VERSION);
+    assert.equal((await ImageFeature.findById(stray).lean())!.deleted, true);
+    // Nothing left: a new pass does nothing.
+    assert.deepEqual(await upgradeFeatures({ media, logger }), { upgraded: 0, dropped: 0, failed: 0 });
+    await sleep(1100);
+    assert.equal((await search(motifs[8]!.jpeg))[0]?.registrationNumber, 'IMG-8');
   });
 
   it('When filters or a bad body are sent, then they apply or answer 400/415', async () => {

@@ -99,16 +99,20 @@ async function readAll(media: MediaService, key: string): Promise<Buffer | undef
   return Buffer.concat(chunks);
 }
 
-/** Indexes one stored image from its display file (when no listener got its bytes, or its features are of an older version). */
-export async function indexStoredImage(media: MediaService, applicationId: string, imageId: string): Promise<boolean> {
-  if (await ImageFeature.exists({ _id: new Types.ObjectId(imageId), deleted: false, 'features.v': FEATURE_VERSION })) return false;
+/**
+ * Indexes one stored image from its display file, when no listener got its bytes or its features
+ * are of an older version: 'indexed', 'current' (nothing to do) or 'gone' (the image is no longer
+ * on the filing, or its file is missing).
+ */
+export async function indexStoredImage(media: MediaService, applicationId: string, imageId: string): Promise<'indexed' | 'current' | 'gone'> {
+  if (await ImageFeature.exists({ _id: new Types.ObjectId(imageId), deleted: false, 'features.v': FEATURE_VERSION })) return 'current';
   const app = await Application.findOne({ _id: new Types.ObjectId(applicationId), 'images._id': new Types.ObjectId(imageId) }, { images: 1 }).lean<ApplicationDoc>();
   const image = app?.images.find((i) => String(i._id) === imageId);
   const key = image?.files.display ?? image?.files.original;
   const bytes = key ? await readAll(media, key) : undefined;
-  if (!bytes) return false;
+  if (!bytes) return 'gone';
   await indexImageBytes(applicationId, imageId, bytes);
-  return true;
+  return 'indexed';
 }
 
 /** Computes the features of every filed image that has none yet, or features of an older version (after a restore or an upgrade). */
@@ -118,7 +122,7 @@ export async function backfillImageFeatures(media: MediaService, logger: Logger)
   for await (const app of cursor) {
     for (const image of app.images) {
       try {
-        if (await indexStoredImage(media, String(app._id), String(image._id))) done++;
+        if ((await indexStoredImage(media, String(app._id), String(image._id))) === 'indexed') done++;
       } catch (err) {
         logger.warn({ err, imageId: String(image._id) }, 'could not compute the features of an image');
       }
