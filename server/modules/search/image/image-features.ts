@@ -7,13 +7,14 @@
 //    for partial views and motifs small inside a scene; the index retrieves them through hash
 //    tables on parts of the code and verifies the geometry (position, scale, angle).
 //
-// The stored object is plain JSON (numbers and base64 strings), a few KB per image.
+// The stored object is plain JSON (numbers and base64 strings), about 10 KB per image.
 import sharp from 'sharp';
 
 /**
  * Version of the stored features: 2 keeps 320 keypoints an image (1 kept 160; 320 found partial
  * views and motifs small in a scene 10-15 points more often). Stored features of an older version
- * stay usable (same descriptors, fewer of them) until the backfill recomputes them.
+ * stay usable (same descriptors, fewer of them) until the background upgrade recomputes them
+ * (registry/feature-upgrade.ts).
  */
 export const FEATURE_VERSION = 2;
 
