@@ -2,9 +2,9 @@
 // Motifs are generated at setup (test/support/motifs.ts), altered by our own generators per
 // kind of query, and searched among the originals plus distractors.
 //
-// Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original:
-//   mild 100% first · tilt 100% first · photo 92% first · scene with the crop box 100% first ·
-//   slant 92% top 5 · partial views 58% top 5 · scene without box 83% top 5.
+// Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original, with
+// 320 stored keypoints (feature version 2): mild, tilt, photo, scene with the crop box 100% first ·
+// slant 100% top 5 · partial views 50% top 5 · scene without box 83% top 5.
 // Thresholds sit under the measured figures (small samples). Held-out figures among 3 000
 // distractors: bench/image-search.ts (README). Partial views stay short of the 80% top 5:
 // some show almost nothing distinctive (a plain arc of a rosette's ring), and the keypoints of a
