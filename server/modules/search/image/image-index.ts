@@ -435,13 +435,6 @@ export class ImageIndex {
     return best;
   }
 
-  /**
-   * The fine comparison of the query with the given records: every query keypoint (and its
-   * mirror) against every keypoint of the record (no hashing losses; best 2 per query keypoint),
-   * geometric verification, colour check, thumbnail correlation. What the indexed path applies
-   * to its best candidates and exhaustive() to every record, so that the two agree whenever the
-   * index retrieves the record the exhaustive comparison ranks first.
-   */
   /** The thumbnail correlation of a record with the query, once per query (both rankings and retrieval use it). */
   private thumbScore(q: PreparedQuery, slot: number): number {
     let g = q.thumbScores.get(slot);
@@ -449,6 +442,13 @@ export class ImageIndex {
     return g;
   }
 
+  /**
+   * The fine comparison of the query with the given records: every query keypoint (and its
+   * mirror) against every keypoint of the record (no hashing losses; best 2 per query keypoint),
+   * geometric verification, colour check, thumbnail correlation. What the indexed path applies
+   * to its best candidates and exhaustive() to every record, so that the two agree whenever the
+   * index retrieves the record the exhaustive comparison ranks first.
+   */
   private fine(q: PreparedQuery, slots: number[], limit: number): ImageMatch[] {
     const dm = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => {
       const buf = new MatchBuf();
