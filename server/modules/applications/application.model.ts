@@ -18,9 +18,7 @@ export const PUBLIC_STATUSES = ['published', 'opposed', 'registered', 'lapsed'] 
 
 /** Not public yet: a design registered with its publication deferred to a later date. */
 export function isUnpublished(record: { publishedAt?: Date | number | null }, now = Date.now()): boolean {
-  const at = record.publishedAt;
-  // (a number as such: text search asks this of up to every record per query, no Date each time)
-  return at != null && (typeof at === 'number' ? at : new Date(at).getTime()) > now;
+  return record.publishedAt != null && new Date(record.publishedAt).getTime() > now;
 }
 
 const text = new Schema({ ar: String, fr: String, en: String, zgh: String }, { _id: false });

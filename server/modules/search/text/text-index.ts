@@ -38,7 +38,7 @@ export interface IndexFilter {
   protectionType?: string;
   /** Entry ids never returned. */
   exclude?: readonly string[];
-  /** Leaves out entries published after this time (ms): designs whose publication is deferred. */
+  /** Leaves out entries published after this time (ms): designs whose publication is deferred (isUnpublished's rule, on the column). */
   publishedBy?: number;
 }
 
