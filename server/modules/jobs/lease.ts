@@ -1,6 +1,11 @@
 /** Taking and giving back a job lease (see lease.model.ts). */
+import crypto from 'node:crypto';
+import os from 'node:os';
 import mongoose from 'mongoose';
 import { Lease } from './lease.model.js';
+
+/** A name for one lease taker: host, process, and a random part (two takers in one process differ). */
+export const leaseHolder = () => `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number } | null)?.code === 11000;
 

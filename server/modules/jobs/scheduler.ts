@@ -2,11 +2,9 @@
  * Runs the jobs every JOBS_INTERVAL_SECONDS (0 = never) under a lease, so with several app
  * instances one of them runs each round; a crashed holder's lease expires after LEASE_MS.
  */
-import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Logger } from '../../lib/logger.js';
 import type { JobsService } from './jobs.service.js';
-import { acquireLease, releaseLease } from './lease.js';
+import { acquireLease, leaseHolder, releaseLease } from './lease.js';
 
 export const LEASE_NAME = 'lifecycle-jobs';
 const LEASE_MS = 5 * 60_000;
@@ -18,7 +16,7 @@ export interface Scheduler {
 export function startScheduler(deps: { jobs: JobsService; logger: Logger; intervalMs: number }): Scheduler {
   const { jobs, logger, intervalMs } = deps;
   if (intervalMs <= 0) return { stop: async () => {} };
-  const holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const holder = leaseHolder();
   let running: Promise<void> | undefined;
   let stopped = false;
 

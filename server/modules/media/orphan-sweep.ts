@@ -14,12 +14,10 @@
  * It runs a minute after start and then every six hours (never when JOBS_INTERVAL_SECONDS is 0),
  * under a lease, so with several instances on one database one of them sweeps each round.
  */
-import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
 import { Application } from '../applications/application.model.js';
-import { acquireLease } from '../jobs/lease.js';
+import { acquireLease, leaseHolder } from '../jobs/lease.js';
 import { createMediaStorage } from './storage/create-storage.js';
 import type { MediaStorage } from './storage/media-storage.js';
 
@@ -92,7 +90,7 @@ export function startMediaSweep(deps: { config: Pick<Config, 'jobsIntervalMs' | 
   const { config, logger } = deps;
   if (config.jobsIntervalMs <= 0) return { stop: async () => {} };
   const storage = deps.storage ?? createMediaStorage(config);
-  const holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const holder = leaseHolder();
   let running: Promise<unknown> | undefined;
 
   const round = () => {

@@ -10,12 +10,10 @@
  * It runs shortly after start (never when JOBS_INTERVAL_SECONDS is 0) and stops once a pass finds
  * nothing left to do.
  */
-import crypto from 'node:crypto';
-import os from 'node:os';
 import mongoose, { type Types } from 'mongoose';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
-import { acquireLease } from '../jobs/lease.js';
+import { acquireLease, leaseHolder } from '../jobs/lease.js';
 import { createMediaService, type MediaService } from '../media/media.service.js';
 import { ImageFeature } from '../search/image-feature.model.js';
 import { FEATURE_VERSION } from '../search/image/image-features.js';
@@ -71,7 +69,7 @@ export function startFeatureUpgrade(deps: { config: Pick<Config, 'jobsIntervalMs
   const { config, logger } = deps;
   if (config.jobsIntervalMs <= 0) return { stop: async () => {} };
   const media = deps.media ?? createMediaService({ config, logger });
-  const holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const holder = leaseHolder();
   let running: Promise<unknown> | undefined;
   let after: Types.ObjectId | undefined;
   let pass = { upgraded: 0, dropped: 0, failed: 0 };
