@@ -18,7 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { alter, ALTER_KINDS, makeRng } from '../test/support/motifs.js';
 import {
-  computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, type ImageFeatures } from '../server/modules/search/image/image-features.js';
+  computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, keypointCount, type ImageFeatures,
+} from '../server/modules/search/image/image-features.js';
 import { ImageIndex, decodeFeatures, type DecodedFeatures } from '../server/modules/search/image/image-index.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -140,7 +141,7 @@ async function main() {
   const decodedQueries = queries.map((q) => ({ d: decodeFeatures(q.f), truth: q.truth }));
   // the top result of each query among the 3 000 real records, to check it survives the bulk
   const top0 = decodedQueries.map((q) => index.query(q.d, { limit: 1 })[0]?.id);
-  const meanKeypoints = Math.round(feats.reduce((sum, f) => sum + decodeFeatures(f).n, 0) / feats.length);
+  const meanKeypoints = Math.round(feats.reduce((sum, f) => sum + keypointCount(f), 0) / feats.length);
   for (const size of SIZES) {
     for (; added < size; added++) index.add(`s${added}`, synthetic(rng, meanKeypoints));
     const ms: number[] = [];

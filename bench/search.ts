@@ -23,7 +23,7 @@ import mongoose, { Types } from 'mongoose';
 import { startEmbeddedStore } from '../server/db/embedded/index.js';
 import { RegistryEntry } from '../server/modules/search/registry-entry.model.js';
 import { entryFromApplication, searchText, PUBLIC } from '../server/modules/search/search.service.js';
-import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, KP_BYTES, THUMB, type ImageFeatures } from '../server/modules/search/image/image-features.js';
+import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, keypointCount, KP_BYTES, THUMB, type ImageFeatures } from '../server/modules/search/image/image-features.js';
 import { ImageIndex } from '../server/modules/search/image/image-index.js';
 import { alter, makeRng, renderMotif, type AlterKind } from '../test/support/motifs.js';
 
@@ -110,8 +110,8 @@ async function benchText(r: () => number) {
   return { p50Ms: round(pct(times, 50)), p99Ms: round(pct(times, 99)), meanMatches: Math.round(totalSum / queries.length), catchUpMs: Math.round(catchUpMs), indexedLookupP50Ms: round(pct(lookups, 50)) };
 }
 
-function randomFeatures(r: () => number): ImageFeatures {
-  const n = 320; // as many keypoints as computeImageFeatures keeps
+/** Random features with `n` keypoints (as many as real images hold). */
+function randomFeatures(r: () => number, n: number): ImageFeatures {
   const k = Buffer.alloc(n * KP_BYTES);
   for (let i = 0; i < n; i++) {
     const o = i * KP_BYTES;
@@ -147,6 +147,7 @@ async function main() {
   const kinds: AlterKind[] = ['mild', 'photo', 'slant', 'scene_box'];
   const motifs = await Promise.all(Array.from({ length: REAL_MOTIFS }, (_, i) => renderMotif(97, i)));
   const real = await Promise.all(motifs.map(async (m, i) => ({ id: `real-${i}`, features: await computeImageFeatures(m.jpeg) })));
+  const meanKeypoints = Math.round(real.reduce((sum, f) => sum + keypointCount(f.features), 0) / real.length);
   const queries = await Promise.all(
     Array.from({ length: IMAGE_QUERIES }, async (_, i) => {
       const t = i % REAL_MOTIFS;
@@ -164,7 +165,7 @@ async function main() {
     const t0 = performance.now();
     await fillText(size, filled, r);
     filled = size;
-    for (; imagesFilled < size - REAL_MOTIFS; imagesFilled++) index.add(`syn-${imagesFilled}`, randomFeatures(r));
+    for (; imagesFilled < size - REAL_MOTIFS; imagesFilled++) index.add(`syn-${imagesFilled}`, randomFeatures(r, meanKeypoints));
     const loadSeconds = Math.round((performance.now() - t0) / 1000);
     log(`${size} records loaded in ${loadSeconds} s; text queries`);
     const text = await benchText(r);

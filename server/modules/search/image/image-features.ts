@@ -478,6 +478,11 @@ export function computeQueryFeatures(input: Buffer, crop?: CropBox): Promise<Ima
   return computeImageFeatures(input, crop ? { role: 'query', crop } : { role: 'query' });
 }
 
+/** How many keypoints stored features hold. */
+export function keypointCount(f: ImageFeatures): number {
+  return Buffer.from(f.k, 'base64').length / KP_BYTES;
+}
+
 /** Approximate stored size in bytes (as JSON). */
 export function featureSize(f: ImageFeatures): number {
   return JSON.stringify(f).length;
