@@ -4,7 +4,8 @@
 //
 // Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original, with
 // 320 stored keypoints (feature version 2): mild, tilt, photo, scene with the crop box 100% first ·
-// slant 100% top 5 · partial views 50% top 5 · scene without box 83% top 5.
+// slant 100% top 5 · partial views 50% top 5 · scene without box 92% top 5 (83% when a large
+// photo was worked on at 905 px instead of its own size).
 // Thresholds sit under the measured figures (small samples). Held-out figures among 3 000
 // distractors: bench/image-search.ts (README). Partial views stay short of the issue's 80% top 5:
 // some show almost nothing distinctive (a plain arc of a rosette's ring), and the keypoints of a
@@ -149,13 +150,39 @@ describe('image search', function () {
       assert.deepEqual(qs.map((q) => big.query(q, { limit: 1 })[0]?.id), ['m5', 'm6', 'm7']);
     });
 
-    it('gives a large query photo a finer level, and works on a small one at its own size (a tiny one at 256 px)', async () => {
+    it('retrieves first the record whose votes agree on one rotation and scale, not the one with more scattered votes', () => {
+      // synthetic keypoints: B shares 30 of the query's 40 descriptors at random angles and
+      // levels, A 20 of them at the query's own angles and levels. By all votes B leads; by
+      // consistent votes A does. With one candidate and no thumbnail candidates, only the record
+      // retrieved is verified and answered.
+      let s = 7;
+      const rnd = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s; };
+      const n = 40, desc = new Uint32Array(n * 4), geom = new Float32Array(n * 4);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < 4; j++) desc[i * 4 + j] = rnd();
+        geom.set([40 + (rnd() % 430), 40 + (rnd() % 430), 1, 0.5], i * 4);
+      }
+      const thumb = new Uint8Array(768).fill(128);
+      const record = (from: number, to: number, scatter: boolean) => {
+        const m = to - from, g = geom.slice(from * 4, to * 4);
+        if (scatter) for (let i = 0; i < m; i++) { g[i * 4 + 2] = Math.SQRT2 ** (rnd() % 6); g[i * 4 + 3] = ((rnd() % 360) * Math.PI) / 180; }
+        return { w: 512, h: 512, n: m, geom: g, desc: desc.slice(from * 4, to * 4), thumb };
+      };
+      const idx = new ImageIndex();
+      idx.add('A', record(0, 20, false));
+      idx.add('B', record(10, 40, true));
+      const hits = idx.query({ w: 512, h: 512, n, geom, desc, thumb }, { candidates: 1, globalCandidates: 0 });
+      assert.equal(hits[0]?.id, 'A');
+      assert.ok(hits[0]!.inliers >= 15, `${hits[0]!.inliers} inliers`);
+    });
+
+    it('works on a query photo at its own size up to 1280 px (finer levels on top), a tiny one at 256 px', async () => {
       const side = async (width: number) => {
         const f = await computeQueryFeatures(await sharp(originals[0]!).resize(width).jpeg().toBuffer());
         return Math.max(f.w, f.h);
       };
-      assert.equal(await side(1400), 905);
-      assert.equal(await side(800), 640);
+      assert.equal(await side(2000), 1280);
+      assert.equal(await side(1000), 1000);
       assert.equal(await side(500), 500);
       assert.equal(await side(120), 256);
     });
@@ -169,7 +196,7 @@ describe('image search', function () {
 
   describe('recall by kind of query', () => {
     // Regression guards on this small set (12 queries a kind, deterministic): each just under what
-    // it measures (320 stored keypoints: 100% for the first five, partial 50%, scene 83%).
+    // it measures (320 stored keypoints: 100% for the first five, partial 50%, scene 92%).
     const goals: [AlterKind, 'top1' | 'top5', number][] = [
       ['mild', 'top1', 0.9],
       ['tilt', 'top1', 0.9],
@@ -177,7 +204,7 @@ describe('image search', function () {
       ['scene_box', 'top1', 0.9],
       ['slant', 'top5', 0.9],
       ['partial', 'top5', 0.5],
-      ['scene', 'top5', 0.8],
+      ['scene', 'top5', 0.9],
     ];
     for (const [kind, measure, min] of goals) {
       it(`${kind}: original ${measure === 'top1' ? 'first' : 'in the top 5'} for ≥ ${Math.round(min * 100)}%`, async () => {

@@ -4,7 +4,9 @@
 // bits) is filed in TABLES hash tables under parts of its code (multi-index hashing, keys longer
 // as the index grows); a query's descriptors (and their mirror-image versions) look up their
 // buckets, keep the entries within a Hamming radius, and give each record they match one vote
-// weighted by rarity (IDF: a corner every lozenge carpet has says little). Global: LSH on the
+// weighted by rarity (IDF: a corner every lozenge carpet has says little), and also into a bin
+// of the rotation and scale change it implies (weak geometric consistency: the keypoints of the
+// true record agree on both, chance matches spread out). Global: LSH on the
 // 16x16 thumbnail's codes for every rotation/scale/keystone variant of the query, the nearest
 // codes then ranked by the correlation itself. The candidates are re-ranked (geometric
 // verification of their hashed matches, colour check, thumbnail correlation: image-verify.ts),
@@ -70,13 +72,15 @@ function gkeyBitsFor(records: number): number {
 }
 /** Buckets with more entries than this are too common to say anything (stop words); bounds the work per query. */
 const MAX_BUCKET = 200;
-/** Records verified densely after the first re-ranking: the best DENSE_TOP, and the DENSE_VOTES best by local votes. */
+/** Records verified densely after the first re-ranking: the best DENSE_TOP, and the DENSE_VOTES best by consistent local votes. */
 const DENSE_TOP = 10;
 const DENSE_VOTES = 4;
 /** Records whose thumbnail code is nearest the query's, compared by correlation to pick the global candidates. */
 const GLOBAL_PRESELECT = 200;
 /** A query keypoint matching IDF_K records gives each of them one vote; matching more, less. */
 const IDF_K = 16;
+/** Candidates taken first by their best rotation-and-scale bin of votes (the rest of the `candidates` by all their votes). */
+const WGC_CANDIDATES = 60;
 
 // ------------------------------------------------------------------------------------------
 // Decoding stored features
@@ -140,6 +144,35 @@ function keyOf(desc: Uint32Array, o: number, bits: number[]): number {
 }
 
 // ------------------------------------------------------------------------------------------
+// Weak geometric consistency of the votes: each vote also goes to a bin of (record, mirrored,
+// rotation in 30° steps, level difference) - soft, into the 2 nearest rotation bins and 2
+// adjacent level differences - and a record's consistent votes are its best bin. The bins live
+// in a reused open-addressing table (keys: slot * 1024 + mirrored * 512 + angle bin * 32 + level
+// bin, within an int32 below 2 million slots: at 20 KB an image, far more than one process holds),
+// grown when half full.
+
+const WGC_A_BINS = 12, WGC_A_W = (2 * Math.PI) / WGC_A_BINS;
+let wBits = 17;
+let wKeys = new Int32Array(1 << wBits), wVals = new Float32Array(1 << wBits), wStamp = new Uint32Array(1 << wBits), wUsed = new Int32Array(1 << wBits);
+let wGen = 0, wN = 0;
+
+function wgcAdd(key: number, v: number): void {
+  if (wN * 2 > 1 << wBits) {
+    const keys = wKeys, vals = wVals, used = wUsed, n = wN;
+    wBits++;
+    wKeys = new Int32Array(1 << wBits); wVals = new Float32Array(1 << wBits); wStamp = new Uint32Array(1 << wBits); wUsed = new Int32Array(1 << wBits);
+    wGen++; wN = 0;
+    for (let u = 0; u < n; u++) wgcAdd(keys[used[u]!]!, vals[used[u]!]!);
+  }
+  let i = Math.imul(key ^ (key >>> 16), 0x9e3779b1) >>> (32 - wBits);
+  for (;;) {
+    if (wStamp[i] !== wGen) { wStamp[i] = wGen; wKeys[i] = key; wVals[i] = v; wUsed[wN++] = i; return; }
+    if (wKeys[i] === key) { wVals[i]! += v; return; }
+    i = (i + 1) & ((1 << wBits) - 1);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
 
 
 interface Slot { id: string; alive: boolean; kpStart: number; n: number; w: number; h: number; thumb: Uint8Array }
@@ -157,6 +190,8 @@ export class ImageIndex {
   private votes = new Float32Array(256);
   private slotStamp = new Uint32Array(256);
   private slotBest = new Float32Array(256);
+  private slotBestK = new Int32Array(256);
+  private wgcBest = new Float32Array(256);
   // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
   private keyBits = MIN_KEY_BITS;
   private keySets = keySetsFor(MIN_KEY_BITS);
@@ -301,8 +336,12 @@ export class ImageIndex {
     const votes = this.votes, voted: number[] = [];
     // Each query keypoint gives each record it matches one vote (its best match there), worth
     // less the more records it matches: a corner every lozenge carpet has says little (IDF).
-    if (this.slotStamp.length < this.slots.length) { this.slotStamp = new Uint32Array(this.slots.length * 2); this.slotBest = new Float32Array(this.slots.length * 2); }
-    const slotStamp = this.slotStamp, slotBest = this.slotBest, touched: number[] = [];
+    if (this.slotStamp.length < this.slots.length) {
+      const n = this.slots.length * 2;
+      this.slotStamp = new Uint32Array(n); this.slotBest = new Float32Array(n); this.slotBestK = new Int32Array(n); this.wgcBest = new Float32Array(n);
+    }
+    const slotStamp = this.slotStamp, slotBest = this.slotBest, slotBestK = this.slotBestK, touched: number[] = [];
+    wGen++; wN = 0;
     for (let si = 0; si < sets.length; si++) {
       const D = sets[si]!;
       for (let i = 0; i < q.n; i++) {
@@ -324,20 +363,43 @@ export class ImageIndex {
             if (!this.slots[slot]!.alive) continue;
             matches[si]!.push(i, k, dist);
             const w = 1 - dist / (MATCH_DIST + 8);
-            if (slotStamp[slot] !== g) { slotStamp[slot] = g; slotBest[slot] = w; touched.push(slot); }
-            else if (w > slotBest[slot]!) slotBest[slot] = w;
+            if (slotStamp[slot] !== g) { slotStamp[slot] = g; slotBest[slot] = w; slotBestK[slot] = k; touched.push(slot); }
+            else if (w > slotBest[slot]!) { slotBest[slot] = w; slotBestK[slot] = k; }
           }
         }
         if (touched.length === 0) continue;
         const idf = Math.log2(1 + IDF_K / touched.length);
+        const qg = si === 0 ? q.geom : q.mgeom!, qa = qg[4 * i + 3]!, ql = Math.round(Math.log(qg[4 * i + 2]!) / Math.log(LEVEL_STEP));
         for (const slot of touched) {
           if (votes[slot] === 0) voted.push(slot);
-          votes[slot]! += slotBest[slot]! * idf;
+          const v = slotBest[slot]! * idf;
+          votes[slot]! += v;
+          // the same vote into its rotation-and-scale bins (level << 8 | angle byte of the stored keypoint)
+          const kg = this.kpGeom[slotBestK[slot]! * 3 + 2]!;
+          let dphi = (qa - ((kg & 255) / 256) * 2 * Math.PI) % (2 * Math.PI);
+          if (dphi < 0) dphi += 2 * Math.PI;
+          const fa = dphi / WGC_A_W - 0.5, a0 = Math.floor(fa), lb = (ql - (kg >> 8) + 16) & 31, base = slot * 1024 + si * 512;
+          for (let da = 0; da < 2; da++) {
+            const a = (a0 + da + WGC_A_BINS) % WGC_A_BINS;
+            wgcAdd(base + a * 32 + lb, v);
+            wgcAdd(base + a * 32 + ((lb + 1) & 31), v);
+          }
         }
       }
     }
-    const cands = voted.sort((a, b) => votes[b]! - votes[a]!).slice(0, C);
-    for (const sl of voted) votes[sl] = 0;
+    // candidates: the best by consistent votes, then the best by all votes
+    const wgc = this.wgcBest;
+    for (let u = 0; u < wN; u++) {
+      const i = wUsed[u]!, slot = Math.floor(wKeys[i]! / 1024);
+      if (wVals[i]! > wgc[slot]!) wgc[slot] = wVals[i]!;
+    }
+    const cands = [...voted].sort((a, b) => wgc[b]! - wgc[a]!).slice(0, Math.min(C, WGC_CANDIDATES));
+    const inCands = new Set(cands);
+    for (const sl of voted.sort((a, b) => votes[b]! - votes[a]!)) {
+      if (cands.length >= C) break;
+      if (!inCands.has(sl)) { cands.push(sl); inCands.add(sl); }
+    }
+    for (const sl of voted) { votes[sl] = 0; wgc[sl] = 0; }
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
     const gbest = new Map<number, number>();
     for (const v of q.probes) {
@@ -356,7 +418,7 @@ export class ImageIndex {
       }
     }
     // the nearest codes, then the best of those by the thumbnail correlation itself
-    const have = new Set(cands);
+    const have = inCands;
     const near = [...gbest.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, GLOBAL_PRESELECT);
     const byCorr = near.map(([sl]) => ({ sl, g: this.thumbScore(q, sl) })).sort((a, b) => b.g - a.g);
     for (const { sl } of byCorr.slice(0, opts.globalCandidates ?? 40)) {
