@@ -4,8 +4,8 @@
 //
 // Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original, with
 // 320 stored keypoints (feature version 2): mild, tilt, photo, scene with the crop box 100% first ·
-// slant 100% top 5 · partial views 50% top 5 · scene without box 92% top 5 (83% when a large
-// photo was worked on at 905 px instead of its own size).
+// slant 100% top 5 · partial views 67% top 5 (50% without the corner windows) · scene without box
+// 92% top 5 (83% when a large photo was worked on at 905 px instead of its own size).
 // Thresholds sit under the measured figures (small samples). Held-out figures among 3 000
 // distractors: bench/image-search.ts (README). Partial views stay short of the issue's 80% top 5:
 // some show almost nothing distinctive (a plain arc of a rosette's ring), and the keypoints of a
@@ -176,6 +176,17 @@ describe('image search', function () {
       assert.ok(hits[0]!.inliers >= 15, `${hits[0]!.inliers} inliers`);
     });
 
+    it('sees a photo of a corner of the motif in the corner windows of its thumbnail', async () => {
+      // the top-left 40% of a motif, turned a quarter: no keypoint verification needed for this evidence
+      const meta = await sharp(originals[4]!).metadata();
+      const crop = await sharp(originals[4]!).extract({ left: 0, top: 0, width: Math.round(meta.width! * 0.4), height: Math.round(meta.height! * 0.4) }).rotate(90).jpeg().toBuffer();
+      const hits = index.query(await computeQueryFeatures(crop), { limit: 100 });
+      const mine = hits.find((h) => h.id === 'm4');
+      assert.ok(mine?.corner !== undefined && mine.corner > 0.5, `corner ${mine?.corner}`);
+      const others = hits.filter((h) => h.id !== 'm4' && h.corner !== undefined).map((h) => h.corner!);
+      assert.ok(others.every((c) => c < mine.corner!), `best other corner ${Math.max(...others)} vs ${mine.corner}`);
+    });
+
     it('works on a query photo at its own size up to 1280 px (finer levels on top), a tiny one at 256 px', async () => {
       const side = async (width: number) => {
         const f = await computeQueryFeatures(await sharp(originals[0]!).resize(width).jpeg().toBuffer());
@@ -196,14 +207,14 @@ describe('image search', function () {
 
   describe('recall by kind of query', () => {
     // Regression guards on this small set (12 queries a kind, deterministic): each just under what
-    // it measures (320 stored keypoints: 100% for the first five, partial 50%, scene 92%).
+    // it measures (320 stored keypoints: 100% for the first five, partial 67%, scene 92%).
     const goals: [AlterKind, 'top1' | 'top5', number][] = [
       ['mild', 'top1', 0.9],
       ['tilt', 'top1', 0.9],
       ['photo', 'top1', 0.9],
       ['scene_box', 'top1', 0.9],
       ['slant', 'top5', 0.9],
-      ['partial', 'top5', 0.5],
+      ['partial', 'top5', 0.6],
       ['scene', 'top5', 0.9],
     ];
     for (const [kind, measure, min] of goals) {

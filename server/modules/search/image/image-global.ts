@@ -170,3 +170,74 @@ export function globalScore(q: ThumbQuery, stored: Float32Array): number {
   return best / 3;
 }
 
+
+// ------------------------------------------------------------------------------------------
+// Corner windows: a photo of "a corner of the carpet" shows the motif's corner. The whole query
+// (its miniature, in the 8 rotations/mirrors) resampled to a window of kw x kh cells is
+// correlated with the same window at each corner of the stored 16x16 thumbnail, for window
+// widths of 5 to 8 cells (30-50% of the motif) whose shape agrees with the query's.
+
+export interface CornerQuery { views: { kw: number; kh: number; v: Float32Array }[] }
+
+function normaliseCells(v: Float32Array, n: number): Float32Array {
+  for (let c = 0; c < 3; c++) {
+    let m = 0;
+    for (let k = 0; k < n; k++) m += v[k * 3 + c]!;
+    m /= n;
+    for (let k = 0; k < n; k++) v[k * 3 + c]! -= m;
+  }
+  let s = 0;
+  for (const x of v) s += x * x;
+  s = Math.sqrt(s) + 8 * Math.sqrt(n); // a floor: flat windows say little
+  for (let i = 0; i < v.length; i++) v[i]! /= s;
+  return v;
+}
+
+/** Area average of the QTHUMB miniature, seen through dihedral transform d, into kw x kh cells. */
+function miniCells(mini: Uint8Array, d: number, kw: number, kh: number): Float32Array {
+  const n = QTHUMB, out = new Float32Array(kw * kh * 3), cnt = new Float32Array(kw * kh);
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+    // (x, y) in the transformed view -> (sx, sy) in the miniature
+    let sx = x, sy = y;
+    for (let r = 0; r < (d & 3); r++) { const t = sx; sx = sy; sy = n - 1 - t; }
+    if (d >= 4) sx = n - 1 - sx;
+    const k = Math.floor((y * kh) / n) * kw + Math.floor((x * kw) / n), o = (sy * n + sx) * 3;
+    out[k * 3]! += mini[o]!; out[k * 3 + 1]! += mini[o + 1]!; out[k * 3 + 2]! += mini[o + 2]!;
+    cnt[k]!++;
+  }
+  for (let k = 0; k < kw * kh; k++) for (let c = 0; c < 3; c++) out[k * 3 + c]! /= cnt[k]!;
+  return normaliseCells(out, kw * kh);
+}
+
+export function cornerQuery(mini: Uint8Array, aspect: number): CornerQuery {
+  const views: CornerQuery['views'] = [];
+  for (let d = 0; d < 8; d++) {
+    const a = d & 1 ? 1 / aspect : aspect; // width / height of the view
+    for (let kw = 5; kw <= 8; kw++) for (let kh = 4; kh <= 9; kh++) {
+      if (Math.abs(Math.log(kw / kh / a)) > 0.25) continue;
+      views.push({ kw, kh, v: miniCells(mini, d, kw, kh) });
+    }
+  }
+  return { views };
+}
+
+/** Best correlation of the query's views with the corner windows of a stored 16x16 thumbnail. */
+export function cornerScore(cq: CornerQuery, thumb: Uint8Array): number {
+  let best = -1;
+  const cache = new Map<number, Float32Array>();
+  for (const { kw, kh, v } of cq.views) for (let c = 0; c < 4; c++) {
+    const key = (kw * 16 + kh) * 4 + c;
+    let w = cache.get(key);
+    if (!w) {
+      const x0 = c & 1 ? THUMB - kw : 0, y0 = c & 2 ? THUMB - kh : 0;
+      w = new Float32Array(kw * kh * 3);
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) w[(y * kw + x) * 3 + ch] = thumb[((y0 + y) * THUMB + x0 + x) * 3 + ch]!;
+      normaliseCells(w, kw * kh);
+      cache.set(key, w);
+    }
+    let s = 0;
+    for (let k = 0; k < w.length; k++) s += v[k]! * w[k]!;
+    if (s > best) best = s;
+  }
+  return best;
+}

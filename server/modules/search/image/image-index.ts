@@ -13,7 +13,7 @@
 // and the best of them get the fine comparison - every query keypoint against every keypoint of
 // the record - which is also what exhaustive() applies to every record.
 import { DESC_WORDS, KP_BYTES, LEVEL_STEP, type ImageFeatures, type Raster } from './image-features.js';
-import { GTABLES, GWORDS, globalCode, globalScore, gkey, normaliseThumb, pool, queryThumbs } from './image-global.js';
+import { GTABLES, GWORDS, cornerQuery, cornerScore, globalCode, globalScore, gkey, normaliseThumb, pool, queryThumbs, type CornerQuery } from './image-global.js';
 import { MATCH_DIST, MatchBuf, combineScore, photometric, verify, type Match, type Verified } from './image-verify.js';
 
 export interface QueryOptions {
@@ -36,6 +36,8 @@ export interface ImageMatch {
   colour?: number;
   /** thumbnail cells the colour check compared (those that fall inside the query) */
   cells?: number;
+  /** best correlation of the whole query with a corner window of the record's thumbnail (a view of its corner), in [-1, 1] */
+  corner?: number;
   /** whether the best local match is mirrored */
   mirrored: boolean;
   /** the part of the stored image that matched (fractions), when found by local features */
@@ -473,10 +475,12 @@ export class ImageIndex {
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
       const global = this.thumbScore(q, slot);
+      const corner = q.corners ? cornerScore(q.corners, s.thumb) : undefined;
       const r = bestV.region;
       const pm = bestV.T && bestV.inliers >= 3 && q.raster ? photometric(q.raster, bestV.T, mirrored, s.thumb, s.w, s.h) : undefined;
       out.push({
-        id: s.id, similarity: combineScore(bestV.inliers, global, pm?.corr), inliers: bestV.inliers, global, mirrored,
+        id: s.id, similarity: combineScore(bestV.inliers, global, pm?.corr, corner), inliers: bestV.inliers, global, mirrored,
+        ...(corner !== undefined ? { corner } : {}),
         ...(pm ? { colour: pm.corr, cells: pm.cells } : {}),
         ...(r ? { region: { x: r.x0 / s.w, y: r.y0 / s.h, w: (r.x1 - r.x0) / s.w, h: (r.y1 - r.y0) / s.h } } : {}),
       });
@@ -531,6 +535,8 @@ interface PreparedQuery extends DecodedFeatures {
   mgeom?: Float32Array;
   /** slot -> thumbnail correlation, filled as records are compared (thumbScore) */
   thumbScores: Map<number, number>;
+  /** the query's views for the corner-window comparison (when it has a miniature) */
+  corners?: CornerQuery;
 }
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
@@ -545,7 +551,7 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
     }
   }
   const probes = qthumbs.map((_, i) => i);
-  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), ...(mgeom ? { mgeom } : {}) };
+  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
 }
 
 /**

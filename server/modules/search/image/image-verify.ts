@@ -270,7 +270,10 @@ const COLOUR_UNKNOWN = 0.6;
  * Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies.
  * `colour` is the photometric check of the verified match (undefined when it could not be made).
  */
-export function combineScore(inliers: number, global: number, colour?: number): number {
+/** Corner-window correlation below which a corner view says nothing, and the most it counts for. */
+const CORNER_FLOOR = 0.4, CORNER_WEIGHT = 0.8;
+
+export function combineScore(inliers: number, global: number, colour?: number, corner?: number): number {
   // Two independent kinds of evidence, combined like probabilities (noisy-or), so that either
   // one alone can rank a record first: a partial view or a motif small in a scene has a dozen
   // verified keypoints and no global resemblance; a tilted, slanted photo has some of both.
@@ -281,7 +284,10 @@ export function combineScore(inliers: number, global: number, colour?: number): 
   const e = (inliers - 2) * cw;
   const local = e <= 0 ? 0 : 1 - Math.exp(-e / 20);
   const glob = Math.max(0, Math.min(1, (global - 0.3) / 0.7));
-  return 1 - (1 - local) * (1 - glob);
+  // A third, weaker kind: the whole query matches a corner window of the record's thumbnail (a
+  // photo of the corner of a carpet, which may show too few keypoints to verify).
+  const corn = corner === undefined ? 0 : CORNER_WEIGHT * Math.max(0, Math.min(1, (corner - CORNER_FLOOR) / (1 - CORNER_FLOOR)));
+  return 1 - (1 - local) * (1 - glob) * (1 - corn);
 }
 
 // ------------------------------------------------------------------------------------------
