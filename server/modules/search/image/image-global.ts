@@ -177,7 +177,8 @@ export function globalScore(q: ThumbQuery, stored: Float32Array): number {
 // correlated with the same window at each corner of the stored 16x16 thumbnail, for window
 // widths of 5 to 8 cells (30-50% of the motif) whose shape agrees with the query's.
 
-export interface CornerQuery { views: { kw: number; kh: number; v: Float32Array }[] }
+/** The query's views by window shape: kw x kh cells, one normalised vector per rotation/mirror that has that shape. */
+export interface CornerQuery { shapes: { kw: number; kh: number; views: Float32Array[] }[] }
 
 function normaliseCells(v: Float32Array, n: number): Float32Array {
   for (let c = 0; c < 3; c++) {
@@ -210,34 +211,33 @@ function miniCells(mini: Uint8Array, d: number, kw: number, kh: number): Float32
 }
 
 export function cornerQuery(mini: Uint8Array, aspect: number): CornerQuery {
-  const views: CornerQuery['views'] = [];
-  for (let d = 0; d < 8; d++) {
-    const a = d & 1 ? 1 / aspect : aspect; // width / height of the view
-    for (let kw = 5; kw <= 8; kw++) for (let kh = 4; kh <= 9; kh++) {
-      if (Math.abs(Math.log(kw / kh / a)) > 0.25) continue;
-      views.push({ kw, kh, v: miniCells(mini, d, kw, kh) });
+  const shapes: CornerQuery['shapes'] = [];
+  for (let kw = 5; kw <= 8; kw++) for (let kh = 4; kh <= 9; kh++) {
+    const views: Float32Array[] = [];
+    for (let d = 0; d < 8; d++) {
+      const a = d & 1 ? 1 / aspect : aspect; // width / height of the view
+      if (Math.abs(Math.log(kw / kh / a)) <= 0.25) views.push(miniCells(mini, d, kw, kh));
     }
+    if (views.length) shapes.push({ kw, kh, views });
   }
-  return { views };
+  return { shapes };
 }
+
+const WIN = new Float32Array(9 * 9 * 3);
 
 /** Best correlation of the query's views with the corner windows of a stored 16x16 thumbnail. */
 export function cornerScore(cq: CornerQuery, thumb: Uint8Array): number {
   let best = -1;
-  const cache = new Map<number, Float32Array>();
-  for (const { kw, kh, v } of cq.views) for (let c = 0; c < 4; c++) {
-    const key = (kw * 16 + kh) * 4 + c;
-    let w = cache.get(key);
-    if (!w) {
-      const x0 = c & 1 ? THUMB - kw : 0, y0 = c & 2 ? THUMB - kh : 0;
-      w = new Float32Array(kw * kh * 3);
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) w[(y * kw + x) * 3 + ch] = thumb[((y0 + y) * THUMB + x0 + x) * 3 + ch]!;
-      normaliseCells(w, kw * kh);
-      cache.set(key, w);
+  for (const { kw, kh, views } of cq.shapes) for (let c = 0; c < 4; c++) {
+    const x0 = c & 1 ? THUMB - kw : 0, y0 = c & 2 ? THUMB - kh : 0, n = kw * kh * 3;
+    const w = WIN.subarray(0, n);
+    for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) w[(y * kw + x) * 3 + ch] = thumb[((y0 + y) * THUMB + x0 + x) * 3 + ch]!;
+    normaliseCells(w, kw * kh);
+    for (const v of views) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += v[k]! * w[k]!;
+      if (s > best) best = s;
     }
-    let s = 0;
-    for (let k = 0; k < w.length; k++) s += v[k]! * w[k]!;
-    if (s > best) best = s;
   }
   return best;
 }
