@@ -170,7 +170,6 @@ export function globalScore(q: ThumbQuery, stored: Float32Array): number {
   return best / 3;
 }
 
-
 // ------------------------------------------------------------------------------------------
 // Corner windows: a photo of "a corner of the carpet" shows the motif's corner. The whole query
 // (its miniature, in the 8 rotations/mirrors) resampled to a window of kw x kh cells is

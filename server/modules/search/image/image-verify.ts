@@ -266,13 +266,14 @@ function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number
 /** Weight of the keypoint evidence when the colour check could not be made (too few cells). */
 const COLOUR_UNKNOWN = 0.6;
 
-/**
- * Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies.
- * `colour` is the photometric check of the verified match (undefined when it could not be made).
- */
 /** Corner-window correlation below which a corner view says nothing, and the most it counts for. */
 const CORNER_FLOOR = 0.4, CORNER_WEIGHT = 0.8;
 
+/**
+ * Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies.
+ * `colour` is the photometric check of the verified match (undefined when it could not be made);
+ * `corner` the best correlation of the whole query with a corner window of the record's thumbnail.
+ */
 export function combineScore(inliers: number, global: number, colour?: number, corner?: number): number {
   // Two independent kinds of evidence, combined like probabilities (noisy-or), so that either
   // one alone can rank a record first: a partial view or a motif small in a scene has a dozen
