@@ -475,7 +475,7 @@ export class ImageIndex {
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
       const global = this.thumbScore(q, slot);
-      const corner = q.corners ? cornerScore(q.corners, s.thumb) : undefined;
+      const corner = this.cornerOf(q, slot);
       const r = bestV.region;
       const pm = bestV.T && bestV.inliers >= 3 && q.raster ? photometric(q.raster, bestV.T, mirrored, s.thumb, s.w, s.h) : undefined;
       out.push({
@@ -499,6 +499,14 @@ export class ImageIndex {
       best = [...best, ...this.fine(q, all.slice(i, i + 256), limit)].sort(bySimilarity).slice(0, limit);
     }
     return best;
+  }
+
+  /** The corner-window correlation of a record with the query, once per query (the first ranking and the fine comparison both use it). */
+  private cornerOf(q: PreparedQuery, slot: number): number | undefined {
+    if (!q.corners) return undefined;
+    let c = q.cornerScores.get(slot);
+    if (c === undefined) q.cornerScores.set(slot, (c = cornerScore(q.corners, this.slots[slot]!.thumb)));
+    return c;
   }
 
   /** The thumbnail correlation of a record with the query, once per query (both rankings and retrieval use it). */
@@ -535,6 +543,8 @@ interface PreparedQuery extends DecodedFeatures {
   mgeom?: Float32Array;
   /** slot -> thumbnail correlation, filled as records are compared (thumbScore) */
   thumbScores: Map<number, number>;
+  /** slot -> corner-window correlation, filled the same way (cornerOf) */
+  cornerScores: Map<number, number>;
   /** the query's views for the corner-window comparison (when it has a miniature) */
   corners?: CornerQuery;
 }
@@ -551,7 +561,7 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
     }
   }
   const probes = qthumbs.map((_, i) => i);
-  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
+  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
 }
 
 /**
