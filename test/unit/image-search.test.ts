@@ -17,7 +17,7 @@ import {
   computeImageFeatures, computeQueryFeatures, featureSize, type ImageFeatures,
 } from '../../server/modules/search/image/image-features.js';
 import { ImageIndex, decodeFeatures, exhaustiveSearch } from '../../server/modules/search/image/image-index.js';
-import { combineScore } from '../../server/modules/search/image/image-verify.js';
+import { chromaCorr, combineScore } from '../../server/modules/search/image/image-verify.js';
 
 const ORIGINALS = 30;
 const DISTRACTORS = 120;
@@ -128,6 +128,77 @@ describe('image search', function () {
       assert.ok(original.colour! > 0.9, `original colour ${original.colour}`);
       assert.ok(other.inliers >= 10 && other.colour! < 0.7, `recoloured: ${other.inliers} inliers, colour ${other.colour}`);
       assert.ok(other.similarity < combineScore(other.inliers, other.global, 1) - 0.1, `recoloured similarity ${other.similarity}`);
+    });
+
+    it('verifies a mirrored copy about as well as the copy itself (mirror descriptors)', async () => {
+      // the mirror descriptors must read each point as the mirror image would: a 10 degree
+      // disagreement of orientations once cost mirrored copies 3/4 of their matches
+      for (const i of [1, 2]) {
+        const inliers = async (img: ReturnType<typeof sharp>) => {
+          const hit = index.query(await computeQueryFeatures(await img.jpeg({ quality: 90 }).toBuffer()), { limit: 1 })[0];
+          assert.equal(hit?.id, `m${i}`);
+          return hit.inliers;
+        };
+        const plain = await inliers(sharp(originals[i]!)), mirrored = await inliers(sharp(originals[i]!).flop());
+        assert.ok(mirrored >= 0.8 * plain, `m${i}: ${mirrored} inliers mirrored, ${plain} plain`);
+      }
+    });
+
+    it('matches a photographed copy where the thumbnails align it (guided matching)', async () => {
+      // each query keypoint is compared with the stored ones the thumbnails' alignment puts near
+      // it, not only with its nearest descriptors anywhere: 28 and 37 inliers without, 132 and 138 with
+      for (const i of [8, 15]) {
+        const one = new ImageIndex();
+        one.add('o', features[i]!);
+        const a = await alter('photo', originals[i]!, 5000 + i * 17 + 5);
+        const hit = one.query(await computeQueryFeatures(a.jpeg, a.crop), { limit: 1 })[0];
+        assert.ok(hit && hit.inliers >= 100, `m${i}: ${hit?.inliers} inliers`);
+      }
+    });
+
+    it('tells the same drawing in another palette by its hues, even when its keypoints verify better (warm light)', async () => {
+      // green starbursts on cream and the same in blue on white: dark on light in every channel,
+      // so the per-channel checks take them for one another (and under warm light the blue ones
+      // even verify more keypoints); their log-chromaticities disagree
+      const star = (cx: number, cy: number, n: number) => Array.from({ length: 2 * n }, (_, i) => {
+        const a = (Math.PI * i) / n, r = i % 2 ? 40 : 86;
+        return `${(cx + r * Math.cos(a)).toFixed(1)},${(cy + r * Math.sin(a)).toFixed(1)}`;
+      }).join(' ');
+      const draw = (bg: string, fg: string, dot: string) => sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="384" height="384"><rect width="100%" height="100%" fill="${bg}"/>${
+        [[96, 96], [288, 96], [96, 288], [288, 288]].map(([x, y], k) => `<polygon points="${star(x!, y!, 12 + k)}" fill="${fg}"/><circle cx="${x}" cy="${y}" r="14" fill="${dot}"/>`).join('')}</svg>`)).jpeg({ quality: 92 }).toBuffer();
+      const green = await draw('#efe6d2', '#2e7d32', '#c49a2c'), blue = await draw('#fdfaf2', '#1d4e89', '#ffffff');
+      const twin = new ImageIndex();
+      twin.add('green', await computeImageFeatures(green));
+      twin.add('blue', await computeImageFeatures(blue));
+      for (const seed of [1, 2, 3]) {
+        const a = await alter('photo', green, seed);
+        const hits = twin.query(await computeQueryFeatures(a.jpeg, a.crop), { limit: 2 });
+        const byId = new Map(hits.map((h) => [h.id, h]));
+        const mine = byId.get('green')!, other = byId.get('blue')!;
+        assert.equal(hits[0]?.id, 'green', `seed ${seed}: ${JSON.stringify(hits)}`);
+        assert.ok(mine.globalChroma! > 0.6 && (mine.chroma === undefined || mine.chroma > 0.6), `seed ${seed}: green hue ${mine.globalChroma} / ${mine.chroma}`);
+        assert.ok(other.globalChroma! < 0.4 && (other.chroma === undefined || other.chroma < 0.4), `seed ${seed}: blue hue ${other.globalChroma} / ${other.chroma}`);
+      }
+    });
+
+    it('measures hue agreement through warm light, and abstains on a query without hues', () => {
+      // 64 cells of a palette of four colours; the query sees them through per-channel gains and
+      // a gamma (warm light), in another palette, or in grey (a tint replaced its hues)
+      const palette = [[239, 230, 210], [46, 125, 50], [196, 154, 44], [62, 39, 35]];
+      const stored: number[] = [], warm: number[] = [], other: number[] = [], grey: number[] = [];
+      for (let i = 0; i < 64; i++) {
+        const [r, g, b] = palette[(i * 7 + (i >> 3)) % 4]!, [r2, g2, b2] = palette[(i * 7 + (i >> 3) + 1) % 4]!;
+        stored.push(r!, g!, b!);
+        warm.push(255 * ((r! * 1.1) / 255) ** 0.9, 255 * ((g! * 0.97) / 255) ** 0.9, 255 * ((b! * 0.78) / 255) ** 0.9);
+        other.push(b!, r!, g!); // the same drawing, channels turned
+        const y = 0.3 * r2! + 0.6 * g2! + 0.1 * b2!;
+        grey.push(y, y, y);
+      }
+      assert.ok(chromaCorr(warm, stored, 64)! > 0.9, `warm ${chromaCorr(warm, stored, 64)}`);
+      assert.ok(chromaCorr(other, stored, 64)! < 0.3, `other palette ${chromaCorr(other, stored, 64)}`);
+      assert.equal(chromaCorr(grey, stored, 64), undefined);
+      // and the score: keypoints whose hues disagree count for less
+      assert.ok(combineScore(40, 0.5, 0.95, undefined, 0.1) < combineScore(40, 0.5, 0.95, undefined, 0.95) - 0.2);
     });
 
     it('keeps finding records by their thumbnail once the thumbnail-code tables grow longer keys', async () => {

@@ -266,6 +266,17 @@ function harris(img: Float32Array, w: number, h: number, border: number): Cand[]
   return out;
 }
 
+/**
+ * The orientations read half a bin (5 degrees) more than the gradient's: the histogram's bin i
+ * is centred on i x 10 degrees (linear interpolation), the peak is read at (i + 0.5) x 10. Every
+ * stored descriptor was computed so (feature version 2), so it stays; it is the same for all
+ * images, except that in a mirror image the bias turns the other way: a point at angle a in the
+ * query has, in its mirror image, the orientation MIRROR_ANGLE - a (and not pi - a), which is
+ * what the mirror descriptors are sampled for. Without it, a mirrored copy's keypoints
+ * disagreed by 10 degrees and matched 2-4 times less than the copy's.
+ */
+export const MIRROR_SKEW = (2 * Math.PI) / 36, MIRROR_ANGLE = Math.PI + MIRROR_SKEW;
+
 /** Dominant gradient orientations (SIFT-style 36-bin histogram); returns 1 or 2 angles. */
 function orientations(img: Float32Array, w: number, cx: number, cy: number, radius: number, allowSecond: boolean): number[] {
   const hist = new Float32Array(36);
@@ -330,7 +341,8 @@ function bitsOf(S: Float32Array, SAa: Float32Array, SBb: Float32Array, out: Uint
   for (let i = 0; i < 16; i++, k++) if (SBb[i]! > mb + 0.5) out[k >> 5]! |= 1 << (k & 31);
 }
 
-function describe(P: Planes, cx: number, cy: number, radius: number, angle: number, mirror: boolean): { d: Uint32Array; m?: Uint32Array } {
+/** Samples the oriented descriptor window into SAMPLES (grey) and SA, SB (colour cells). */
+function sampleWindow(P: Planes, cx: number, cy: number, radius: number, angle: number): void {
   const c = Math.cos(angle), s = Math.sin(angle), step = (2 * radius) / GRID;
   const { L, A, B, w, h } = P;
   SA.fill(0); SB.fill(0);
@@ -342,9 +354,20 @@ function describe(P: Planes, cx: number, cy: number, radius: number, angle: numb
     SA[ci]! += bilinear(A, w, h, x, y);
     SB[ci]! += bilinear(B, w, h, x, y);
   }
+}
+
+/**
+ * The descriptor of a keypoint and, with `mirror`, the one the same point has in the mirror
+ * image (where its orientation reads MIRROR_ANGLE - angle): the window's rows reversed. The
+ * mirror's window is sampled at `angle - MIRROR_SKEW`, because the orientations carry a
+ * half-bin bias (see orientations) that a mirror turns the other way.
+ */
+function describe(P: Planes, cx: number, cy: number, radius: number, angle: number, mirror: boolean): { d: Uint32Array; m?: Uint32Array } {
+  sampleWindow(P, cx, cy, radius, angle);
   const d = new Uint32Array(DESC_WORDS);
   bitsOf(SAMPLES, SA, SB, d);
   if (!mirror) return { d };
+  sampleWindow(P, cx, cy, radius, angle - MIRROR_SKEW);
   for (let j = 0; j < GRID; j++) for (let i = 0; i < GRID; i++) MSAMPLES[j * GRID + i] = SAMPLES[(GRID - 1 - j) * GRID + i]!;
   for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) { MSA[j * 4 + i] = SA[(3 - j) * 4 + i]!; MSB[j * 4 + i] = SB[(3 - j) * 4 + i]!; }
   const m = new Uint32Array(DESC_WORDS);

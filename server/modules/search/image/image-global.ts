@@ -86,14 +86,32 @@ function sampleMini(mini: Uint8Array, frac: number, deg: number, keystone?: [num
   return out;
 }
 
+/** Where a query variant's thumbnail was sampled from: a centred square of side `frac`, turned by `deg`, maybe keystoned. */
+interface Pose { frac: number; deg: number; keystone?: [number, 0 | 1] }
+const MINI_POSES: Pose[] = [
+  ...QUERY_SCALES.flatMap((frac) => QUERY_ANGLES.map((deg) => ({ frac, deg }))),
+  ...[1, 0.85].flatMap((frac) => QUERY_KEYSTONES.flatMap((k) => ([0, 1] as const).map((axis): Pose => ({ frac, deg: 0, keystone: [k, axis] })))),
+];
+const THUMB_POSES: Pose[] = [1, 0.9, 0.8].map((frac) => ({ frac, deg: 0 }));
+
+/** The query's thumbnails as sampled (RGB, not normalised), one per pose. */
+export function queryBases(f: { thumb: Uint8Array; mini?: Uint8Array }): Float32Array[] {
+  const mini = f.mini;
+  return mini
+    ? MINI_POSES.map((p) => sampleMini(mini, p.frac, p.deg, p.keystone))
+    : THUMB_POSES.map((p) => (p.frac === 1 ? Float32Array.from(f.thumb) : centreScale(f.thumb, p.frac)));
+}
+
+/** The RGB cells of variant v (pose v >> 3 seen through dihedral transform v & 7), as queryThumbs orders them. */
+export function variantCells(bases: Float32Array[], v: number): Float32Array {
+  const base = bases[v >> 3]!, m = DIHEDRAL[v & 7]!, t = new Float32Array(THUMB * THUMB * 3);
+  for (let i = 0; i < THUMB * THUMB; i++) { const j = m[i]!; t[i * 3] = base[j * 3]!; t[i * 3 + 1] = base[j * 3 + 1]!; t[i * 3 + 2] = base[j * 3 + 2]!; }
+  return t;
+}
+
+/** The query's thumbnails to compare: each pose (of the miniature, or of the thumbnail without one) in the 8 rotations/mirrors; variant v = pose * 8 + dihedral. */
 export function queryThumbs(f: { thumb: Uint8Array; mini?: Uint8Array }): Float32Array[] {
-  const bases: Float32Array[] = [];
-  if (f.mini) {
-    for (const sc of QUERY_SCALES) for (const a of QUERY_ANGLES) bases.push(normaliseThumb(sampleMini(f.mini, sc, a)));
-    for (const sc of [1, 0.85]) for (const k of QUERY_KEYSTONES) for (const axis of [0, 1] as const) bases.push(normaliseThumb(sampleMini(f.mini, sc, 0, [k, axis])));
-  } else {
-    for (const sc of [1, 0.9, 0.8]) bases.push(normaliseThumb(sc === 1 ? f.thumb : centreScale(f.thumb, sc)));
-  }
+  const bases = queryBases(f).map(normaliseThumb);
   const out: Float32Array[] = [];
   for (const base of bases) {
     for (const m of DIHEDRAL) {
@@ -144,8 +162,11 @@ export function gkey(code: Uint32Array, t: number, bits: number): number {
 }
 
 const GLOBAL_EXACT = 4;
-/** Best correlation over the query variants: ranked on the pooled thumbnails, exact on the best few. */
-export function globalScore(q: ThumbQuery, stored: Float32Array): number {
+/**
+ * Best correlation over the query variants (ranked on the pooled thumbnails, exact on the best
+ * few), and which variant gave it.
+ */
+export function globalMatch(q: ThumbQuery, stored: Float32Array): { score: number; variant: number } {
   const sp = pool(stored), n = q.pooled.length, approx = new Float32Array(n);
   for (let v = 0; v < n; v++) {
     const t = q.pooled[v]!;
@@ -160,14 +181,46 @@ export function globalScore(q: ThumbQuery, stored: Float32Array): number {
     while (i > 0 && approx[order[i - 1]!]! < approx[v]!) { order[i] = order[i - 1]!; i--; }
     order[i] = v;
   }
-  let best = -1;
+  let best = -1, variant = 0;
   for (const v of order) {
     const t = q.qthumbs[v]!;
     let s = 0;
     for (let i = 0; i < t.length; i++) s += t[i]! * stored[i]!;
-    if (s > best) best = s;
+    if (s > best) { best = s; variant = v; }
   }
-  return best / 3;
+  return { score: best / 3, variant };
+}
+
+/** Stored image pixels -> query pixels as a variant's pose implies them; `mirrored`: in the mirrored query's frame. */
+export interface PoseMap { map: (x: number, y: number) => [number, number]; scale: number; mirrored: boolean }
+
+/**
+ * The alignment that the best thumbnail correlation implies: the stored image (sw x sh) fills
+ * the variant's sampled square of the query frame (qw x qh), turned and mirrored as the variant
+ * is. Coarse (a cell of 16, a step of the scales and angles), but right where the motif repeats
+ * an element: what the keypoint matches alone cannot tell apart (image-index.ts, guided matching).
+ */
+export function poseMap(variant: number, hasMini: boolean, sw: number, sh: number, qw: number, qh: number): PoseMap | undefined {
+  const pose = (hasMini ? MINI_POSES : THUMB_POSES)[variant >> 3];
+  if (!pose) return undefined;
+  const t = variant & 7, a = (pose.deg * Math.PI) / 180, c = Math.cos(a), s = Math.sin(a), ks = pose.keystone;
+  // the miniature's sampling spans (n - 1) / n of the frame (pixel centres), the thumbnail's all of it
+  const span = hasMini ? (QTHUMB - 1) / QTHUMB : 1, mirrored = t >= 4;
+  const map = (x: number, y: number): [number, number] => {
+    // stored thumbnail cell coordinates -> the base's cell (the dihedral map of DIHEDRAL, continuous)
+    let u = (x / sw) * THUMB - 0.5, v = (y / sh) * THUMB - 0.5;
+    for (let r = 0; r < t % 4; r++) { const nu = THUMB - 1 - v; v = u; u = nu; }
+    if (mirrored) u = THUMB - 1 - u;
+    const U = ((u + 0.5) / THUMB) * 2 - 1, V = ((v + 0.5) / THUMB) * 2 - 1;
+    let p = U * pose.frac, q = V * pose.frac;
+    if (ks) {
+      if (ks[1] === 0) p *= (1 + ks[0] * V) / (1 + Math.abs(ks[0]));
+      else q *= (1 + ks[0] * U) / (1 + Math.abs(ks[0]));
+    }
+    const X = ((1 + span * (c * p - s * q)) / 2) * qw, Y = ((1 + span * (s * p + c * q)) / 2) * qh;
+    return [mirrored ? qw - X : X, Y];
+  };
+  return { map, scale: pose.frac * span * Math.sqrt((qw * qh) / (sw * sh)), mirrored };
 }
 
 // ------------------------------------------------------------------------------------------

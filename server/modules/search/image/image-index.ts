@@ -12,9 +12,9 @@
 // verification of their hashed matches, colour check, thumbnail correlation: image-verify.ts),
 // and the best of them get the fine comparison - every query keypoint against every keypoint of
 // the record - which is also what exhaustive() applies to every record.
-import { DESC_WORDS, KP_BYTES, LEVEL_STEP, type ImageFeatures, type Raster } from './image-features.js';
-import { GTABLES, GWORDS, cornerQuery, cornerScore, globalCode, globalScore, gkey, normaliseThumb, pool, queryThumbs, type CornerQuery } from './image-global.js';
-import { MATCH_DIST, MatchBuf, combineScore, photometric, verify, type Match, type Verified } from './image-verify.js';
+import { DESC_WORDS, KP_BYTES, LEVEL_STEP, MIRROR_ANGLE, THUMB, type ImageFeatures, type Raster } from './image-features.js';
+import { GTABLES, GWORDS, cornerQuery, cornerScore, globalCode, globalMatch, gkey, normaliseThumb, pool, poseMap, queryBases, queryThumbs, variantCells, type CornerQuery } from './image-global.js';
+import { MATCH_DIST, MatchBuf, chromaCorr, combineScore, photometric, verify, type Match, type Verified } from './image-verify.js';
 
 export interface QueryOptions {
   limit?: number;
@@ -36,6 +36,10 @@ export interface ImageMatch {
   colour?: number;
   /** thumbnail cells the colour check compared (those that fall inside the query) */
   cells?: number;
+  /** hue agreement of the same cells (log-chromaticities), in [-1, 1]: tells the same drawing in another palette */
+  chroma?: number;
+  /** hue agreement of the whole thumbnails (the best variant of the query's), in [-1, 1] */
+  globalChroma?: number | undefined;
   /** best correlation of the whole query with a corner window of the record's thumbnail (a view of its corner), in [-1, 1] */
   corner?: number;
   /** whether the best local match is mirrored */
@@ -83,6 +87,9 @@ const GLOBAL_PRESELECT = 200;
 const IDF_K = 16;
 /** Candidates taken first by their best rotation-and-scale bin of votes (the rest of the `candidates` by all their votes). */
 const WGC_CANDIDATES = 60;
+const THUMB_CELLS = THUMB * THUMB;
+/** Guided matching (fine comparison): from this thumbnail correlation on, within this share of the motif's side of where the pose puts a keypoint, up to this Hamming distance. */
+const GUIDE_MIN = 0.45, GUIDE_R = 0.08, GUIDE_DIST = MATCH_DIST;
 
 // ------------------------------------------------------------------------------------------
 // Decoding stored features
@@ -334,7 +341,7 @@ export class ImageIndex {
     // 1. retrieval: hash lookups, Hamming check, votes per record
     const sets = q.mdesc ? [q.desc, q.mdesc] : [q.desc];
     const matches = sets.map(() => new MatchBuf());
-    if (this.votes.length < this.slots.length) this.votes = new Float32Array(this.slots.length * 2);
+    if (this.votes.length < 2 * this.slots.length) this.votes = new Float32Array(this.slots.length * 4);
     const votes = this.votes, voted: number[] = [];
     // Each query keypoint gives each record it matches one vote (its best match there), worth
     // less the more records it matches: a corner every lozenge carpet has says little (IDF).
@@ -373,9 +380,9 @@ export class ImageIndex {
         const idf = Math.log2(1 + IDF_K / touched.length);
         const qg = si === 0 ? q.geom : q.mgeom!, qa = qg[4 * i + 3]!, ql = Math.round(Math.log(qg[4 * i + 2]!) / Math.log(LEVEL_STEP));
         for (const slot of touched) {
-          if (votes[slot] === 0) voted.push(slot);
+          if (votes[2 * slot] === 0 && votes[2 * slot + 1] === 0) voted.push(slot);
           const v = slotBest[slot]! * idf;
-          votes[slot]! += v;
+          votes[2 * slot + si]! += v;
           // the same vote into its rotation-and-scale bins (level << 8 | angle byte of the stored keypoint)
           const kg = this.kpGeom[slotBestK[slot]! * 3 + 2]!;
           let dphi = (qa - ((kg & 255) / 256) * 2 * Math.PI) % (2 * Math.PI);
@@ -397,11 +404,13 @@ export class ImageIndex {
     }
     const cands = [...voted].sort((a, b) => wgc[b]! - wgc[a]!).slice(0, Math.min(C, WGC_CANDIDATES));
     const inCands = new Set(cands);
-    for (const sl of voted.sort((a, b) => votes[b]! - votes[a]!)) {
+    // a record is seen either as it is or in the mirror: its votes are the better of the two
+    const allVotes = (sl: number) => Math.max(votes[2 * sl]!, votes[2 * sl + 1]!);
+    for (const sl of voted.sort((a, b) => allVotes(b) - allVotes(a))) {
       if (cands.length >= C) break;
       if (!inCands.has(sl)) { cands.push(sl); inCands.add(sl); }
     }
-    for (const sl of voted) { votes[sl] = 0; wgc[sl] = 0; }
+    for (const sl of voted) { votes[2 * sl] = 0; votes[2 * sl + 1] = 0; wgc[sl] = 0; }
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
     const gbest = new Map<number, number>();
     for (const v of q.probes) {
@@ -455,7 +464,7 @@ export class ImageIndex {
   }
 
   /** Re-rank the given records (slots) with the finer comparison. */
-  private rerank(q: PreparedQuery, cands: number[], matches: MatchBuf[], limit: number): ImageMatch[] {
+  private rerank(q: PreparedQuery, cands: number[], matches: MatchBuf[], limit: number, guide = false): ImageMatch[] {
     const pos = new Map<number, number>();
     cands.forEach((s, i) => pos.set(s, i));
     const per: Match[][][] = matches.map(() => cands.map(() => []));
@@ -474,14 +483,16 @@ export class ImageIndex {
         const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, kg, s.kpStart, s.w, s.h);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
+      const gm = guide ? this.guided(q, slot, kg.length ? kg : this.geomOf(s)) : undefined;
+      if (gm && gm.v.inliers > bestV.inliers) { bestV = gm.v; mirrored = gm.mirrored; }
       const global = this.thumbScore(q, slot);
-      const corner = this.cornerOf(q, slot);
+      const corner = this.cornerOf(q, slot), globalChroma = this.thumbChroma(q, slot);
       const r = bestV.region;
       const pm = bestV.T && bestV.inliers >= 3 && q.raster ? photometric(q.raster, bestV.T, mirrored, s.thumb, s.w, s.h) : undefined;
       out.push({
-        id: s.id, similarity: combineScore(bestV.inliers, global, pm?.corr, corner), inliers: bestV.inliers, global, mirrored,
+        id: s.id, similarity: combineScore(bestV.inliers, global, pm?.corr, corner, pm?.chroma, globalChroma), globalChroma, inliers: bestV.inliers, global, mirrored,
         ...(corner !== undefined ? { corner } : {}),
-        ...(pm ? { colour: pm.corr, cells: pm.cells } : {}),
+        ...(pm ? { colour: pm.corr, cells: pm.cells, ...(pm.chroma !== undefined ? { chroma: pm.chroma } : {}) } : {}),
         ...(r ? { region: { x: r.x0 / s.w, y: r.y0 / s.h, w: (r.x1 - r.x0) / s.w, h: (r.y1 - r.y0) / s.h } } : {}),
       });
     });
@@ -511,9 +522,54 @@ export class ImageIndex {
 
   /** The thumbnail correlation of a record with the query, once per query (both rankings and retrieval use it). */
   private thumbScore(q: PreparedQuery, slot: number): number {
+    return this.thumbMatch(q, slot).score;
+  }
+
+  private thumbMatch(q: PreparedQuery, slot: number): { score: number; variant: number; chroma?: number | undefined } {
     let g = q.thumbScores.get(slot);
-    if (g === undefined) q.thumbScores.set(slot, (g = globalScore(q, normaliseThumb(this.slots[slot]!.thumb))));
+    if (g === undefined) q.thumbScores.set(slot, (g = globalMatch(q, normaliseThumb(this.slots[slot]!.thumb))));
     return g;
+  }
+
+  /** The hue agreement of the record's thumbnail with the query's best variant (chromaCorr), once per query. */
+  private thumbChroma(q: PreparedQuery, slot: number): number | undefined {
+    const g = this.thumbMatch(q, slot);
+    if (!('chroma' in g)) g.chroma = q.bases ? chromaCorr(variantCells(q.bases, g.variant), this.slots[slot]!.thumb, THUMB_CELLS) : undefined;
+    return g.chroma;
+  }
+
+  /**
+   * Guided matching: when the thumbnails say the whole query shows this record, their best
+   * alignment (poseMap) tells each query keypoint where to look in it, and it is matched with the
+   * closest descriptor there instead of anywhere: on a carpet of identical crosses each corner
+   * has dozens of look-alikes, and the nearest descriptor anywhere is rarely the right one.
+   * Returns the verification of those matches, or undefined when the thumbnails say nothing.
+   */
+  private guided(q: PreparedQuery, slot: number, kg: Float32Array): { v: Verified; mirrored: boolean } | undefined {
+    const { score, variant } = this.thumbMatch(q, slot);
+    if (score < GUIDE_MIN || q.qthumbs.length !== q.poses) return undefined;
+    const s = this.slots[slot]!;
+    const pm = poseMap(variant, q.mini !== undefined, s.w, s.h, q.w, q.h);
+    if (!pm) return undefined;
+    const D = pm.mirrored ? q.mdesc : q.desc, qg = pm.mirrored ? q.mgeom : q.geom;
+    if (!D || !qg) return undefined;
+    const px = new Float32Array(s.n), py = new Float32Array(s.n);
+    for (let k = 0; k < s.n; k++) [px[k], py[k]] = pm.map(kg[4 * k]!, kg[4 * k + 1]!);
+    const R = GUIDE_R * pm.scale * Math.max(s.w, s.h), R2 = R * R, kd = this.kpDesc, matches: Match[] = [];
+    for (let i = 0; i < q.n; i++) {
+      const x = qg[4 * i]!, y = qg[4 * i + 1]!, ls = Math.log2(qg[4 * i + 2]! / pm.scale);
+      const o = i * DESC_WORDS, d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
+      let best = GUIDE_DIST + 1, bk = -1;
+      for (let k = 0; k < s.n; k++) {
+        const dx = px[k]! - x, dy = py[k]! - y;
+        if (dx * dx + dy * dy > R2 || Math.abs(ls - Math.log2(kg[4 * k + 2]!)) > 1) continue;
+        const ko = (s.kpStart + k) * DESC_WORDS;
+        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + popcnt(d3 ^ kd[ko + 3]!);
+        if (dist < best) { best = dist; bk = k; }
+      }
+      if (bk >= 0) matches.push({ q: i, k: s.kpStart + bk, d: best });
+    }
+    return { v: verify(matches, qg, kg, s.kpStart, s.w, s.h), mirrored: pm.mirrored };
   }
 
   /**
@@ -529,7 +585,7 @@ export class ImageIndex {
       for (const sl of slots) this.denseMatches(D, q.n, sl, buf);
       return buf;
     });
-    return this.rerank(q, slots, dm, limit);
+    return this.rerank(q, slots, dm, limit, true);
   }
 }
 
@@ -541,8 +597,12 @@ interface PreparedQuery extends DecodedFeatures {
   /** the variants whose codes probe the global tables (the LSH tolerates small angles) */
   probes: number[];
   mgeom?: Float32Array;
-  /** slot -> thumbnail correlation, filled as records are compared (thumbScore) */
-  thumbScores: Map<number, number>;
+  /** slot -> thumbnail correlation and its best variant, filled as records are compared (thumbMatch) */
+  thumbScores: Map<number, { score: number; variant: number; chroma?: number | undefined }>;
+  /** the query's thumbnails as sampled, per pose (when it made them: queryBases) */
+  bases?: Float32Array[];
+  /** how many variants queryThumbs made (the poses guided matching can read; 0 when the thumbnails came with the query) */
+  poses: number;
   /** slot -> corner-window correlation, filled the same way (cornerOf) */
   cornerScores: Map<number, number>;
   /** the query's views for the corner-window comparison (when it has a miniature) */
@@ -551,17 +611,17 @@ interface PreparedQuery extends DecodedFeatures {
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
   const f = 'k' in features ? decodeFeatures(features) : features;
-  const qthumbs = f.qthumbs ?? queryThumbs(f);
+  const own = f.qthumbs === undefined, qthumbs = f.qthumbs ?? queryThumbs(f), bases = own ? queryBases(f) : undefined;
   let mgeom: Float32Array | undefined;
   if (f.mdesc) {
     mgeom = new Float32Array(f.geom);
     for (let i = 0; i < f.n; i++) {
       mgeom[4 * i] = f.w - f.geom[4 * i]!;
-      mgeom[4 * i + 3] = Math.PI - f.geom[4 * i + 3]!;
+      mgeom[4 * i + 3] = MIRROR_ANGLE - f.geom[4 * i + 3]!;
     }
   }
   const probes = qthumbs.map((_, i) => i);
-  return { ...f, qthumbs, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
+  return { ...f, qthumbs, ...(bases ? { bases } : {}), poses: own ? qthumbs.length : 0, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
 }
 
 /**

@@ -266,25 +266,38 @@ function fitAffine(ms: Match[], qg: Float32Array, kg: Float32Array, kOff: number
 /** Weight of the keypoint evidence when the colour check could not be made (too few cells). */
 const COLOUR_UNKNOWN = 0.6;
 
+/** Hue agreement (chromaCorr) from which the keypoints count fully; at 0 and below they count nothing. */
+const CHROMA_FULL = 0.9;
+/** The same for the thumbnails' correlation: full from GLOBAL_HUE_FULL, GLOBAL_HUE_MIN of it from GLOBAL_HUE_ZERO down. */
+const GLOBAL_HUE_ZERO = -0.2, GLOBAL_HUE_FULL = 0.7, GLOBAL_HUE_MIN = 0.4;
+
 /** Corner-window correlation below which a corner view says nothing, and the most it counts for. */
 const CORNER_FLOOR = 0.4, CORNER_WEIGHT = 0.8;
 
 /**
  * Map the evidence to a similarity in [0, 1]: 0 for unrelated images, near 1 for copies.
  * `colour` is the photometric check of the verified match (undefined when it could not be made);
- * `corner` the best correlation of the whole query with a corner window of the record's thumbnail.
+ * `corner` the best correlation of the whole query with a corner window of the record's thumbnail;
+ * `chroma` the hue agreement of the colour check, `globalChroma` that of the whole thumbnails
+ * (each undefined when the query has no hue to compare).
  */
-export function combineScore(inliers: number, global: number, colour?: number, corner?: number): number {
+export function combineScore(inliers: number, global: number, colour?: number, corner?: number, chroma?: number, globalChroma?: number): number {
   // Two independent kinds of evidence, combined like probabilities (noisy-or), so that either
   // one alone can rank a record first: a partial view or a motif small in a scene has a dozen
   // verified keypoints and no global resemblance; a tilted, slanted photo has some of both.
   // Unrelated images reach ~0.3 of thumbnail correlation and 1-2 chance inliers: those are 0.
   // The keypoints count only as much as the colours under them agree: another carpet of the
   // same family has the same corners in another palette or layout.
-  const cw = colour === undefined ? COLOUR_UNKNOWN : Math.max(0, Math.min(1, colour / 0.95));
+  // ... and as much as their hues agree: the same drawing in another palette has the colours'
+  // pattern (dark on light) but not their hues.
+  const hw = chroma === undefined ? 1 : Math.max(0, Math.min(1, chroma / CHROMA_FULL));
+  const cw = (colour === undefined ? COLOUR_UNKNOWN : Math.max(0, Math.min(1, colour / 0.95))) * hw;
   const e = (inliers - 2) * cw;
   const local = e <= 0 ? 0 : 1 - Math.exp(-e / 20);
-  const glob = Math.max(0, Math.min(1, (global - 0.3) / 0.7));
+  // The thumbnails' resemblance too, less so (it counts at least GLOBAL_HUE_MIN): at 16x16 a
+  // hue may be a blend of the motif's.
+  const gh = globalChroma === undefined ? 1 : Math.max(GLOBAL_HUE_MIN, Math.min(1, (globalChroma - GLOBAL_HUE_ZERO) / (GLOBAL_HUE_FULL - GLOBAL_HUE_ZERO)));
+  const glob = Math.max(0, Math.min(1, (global - 0.3) / 0.7)) * gh;
   // A third, weaker kind: the whole query matches a corner window of the record's thumbnail (a
   // photo of the corner of a carpet, which may show too few keypoints to verify).
   const corn = corner === undefined ? 0 : CORNER_WEIGHT * Math.max(0, Math.min(1, (corner - CORNER_FLOOR) / (1 - CORNER_FLOOR)));
@@ -305,7 +318,7 @@ const MIN_CELLS = 9;
  * Returns the correlation in [-1, 1] and the number of cells that fell inside the query, or
  * undefined when too few did.
  */
-export function photometric(raster: Raster, T: Projective, mirrored: boolean, thumb: Uint8Array, sw: number, sh: number): { corr: number; cells: number } | undefined {
+export function photometric(raster: Raster, T: Projective, mirrored: boolean, thumb: Uint8Array, sw: number, sh: number): { corr: number; cells: number; chroma?: number } | undefined {
   const { data, w, h } = raster, cw = sw / THUMB, ch = sh / THUMB;
   const qa: number[] = [], ka: number[] = [];
   for (let j = 0; j < THUMB; j++) for (let i = 0; i < THUMB; i++) {
@@ -342,5 +355,39 @@ export function photometric(raster: Raster, T: Projective, mirrored: boolean, th
     const floor = cells * 16;
     sum += sqk / Math.sqrt((sqq + floor) * (skk + floor));
   }
-  return { corr: sum / 3, cells };
+  const chroma = chromaCorr(qa, ka, cells);
+  return { corr: sum / 3, cells, ...(chroma !== undefined ? { chroma } : {}) };
 }
+
+/**
+ * Hue agreement of the cells: their log-chromaticities (ln R/G, ln G/B), zero-mean, correlated.
+ * The light's per-channel gains (warm light, exposure) only add constants there, which the
+ * means remove, and its gamma scales them; but the same drawing in another palette (a blue
+ * starburst for a green one), which the per-channel correlation cannot tell (dark on light in
+ * every channel), disagrees. Undefined when the query's cells hardly vary in hue (a grey
+ * photo, or one whose colour a tint replaced): no evidence either way.
+ */
+export function chromaCorr(qa: ArrayLike<number>, ka: ArrayLike<number>, cells: number): number | undefined {
+  const lq = new Float64Array(cells * 2), lk = new Float64Array(cells * 2);
+  for (let i = 0; i < cells; i++) {
+    const o = i * 3;
+    lq[2 * i] = Math.log((qa[o]! + CHROMA_EPS) / (qa[o + 1]! + CHROMA_EPS)); lq[2 * i + 1] = Math.log((qa[o + 1]! + CHROMA_EPS) / (qa[o + 2]! + CHROMA_EPS));
+    lk[2 * i] = Math.log((ka[o]! + CHROMA_EPS) / (ka[o + 1]! + CHROMA_EPS)); lk[2 * i + 1] = Math.log((ka[o + 1]! + CHROMA_EPS) / (ka[o + 2]! + CHROMA_EPS));
+  }
+  let sqk = 0, sqq = 0, skk = 0;
+  for (let c = 0; c < 2; c++) {
+    let mq = 0, mk = 0;
+    for (let i = c; i < lq.length; i += 2) { mq += lq[i]!; mk += lk[i]!; }
+    mq /= cells; mk /= cells;
+    for (let i = c; i < lq.length; i += 2) { const dq = lq[i]! - mq, dk = lk[i]! - mk; sqk += dq * dk; sqq += dq * dq; skk += dk * dk; }
+  }
+  if (sqq < cells * CHROMA_MIN) return undefined;
+  const floor = cells * CHROMA_FLOOR;
+  return sqk / Math.sqrt((sqq + floor) * (skk + floor));
+}
+/**
+ * Added to each channel before the ratios (dark cells have no hue to speak of); the query's
+ * least hue variance per cell, in squared log units, for any evidence (tinted queries measure
+ * 0.002-0.005, colour photos 0.01-0.15); and the floor of the correlation's norms.
+ */
+const CHROMA_EPS = 16, CHROMA_MIN = 0.005, CHROMA_FLOOR = 0.005;
