@@ -16,7 +16,7 @@ import { renderMotif, alter, type AlterKind } from '../support/motifs.js';
 import {
   computeImageFeatures, computeQueryFeatures, featureSize, type ImageFeatures,
 } from '../../server/modules/search/image/image-features.js';
-import { ImageIndex, decodeFeatures, exhaustiveSearch } from '../../server/modules/search/image/image-index.js';
+import { ImageIndex, decodeFeatures, exhaustiveSearch, topK } from '../../server/modules/search/image/image-index.js';
 import { chromaCorr, combineScore } from '../../server/modules/search/image/image-verify.js';
 
 const ORIGINALS = 30;
@@ -219,6 +219,17 @@ describe('image search', function () {
         big.add(`t${j}`, { w: 512, h: 512, n: 0, geom: new Float32Array(0), desc: new Uint32Array(0), thumb });
       }
       assert.deepEqual(qs.map((q) => big.query(q, { limit: 1 })[0]?.id), ['m5', 'm6', 'm7']);
+    });
+
+    it('selects the best candidates as a stable sort would, without sorting them all (topK)', () => {
+      let s = 5;
+      const rnd = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s; };
+      for (let t = 0; t < 500; t++) {
+        const n = rnd() % 300, k = rnd() % 40;
+        const items = Array.from({ length: n }, (_, i) => i * 3 + 1), kv = new Map(items.map((x) => [x, rnd() % 7])); // many ties
+        const want = [...items].sort((a, b) => kv.get(b)! - kv.get(a)!).slice(0, k);
+        assert.deepEqual(topK(items, (x) => kv.get(x)!, k), want);
+      }
     });
 
     it('retrieves first the record whose votes agree on one rotation and scale, not the one with more scattered votes', () => {

@@ -102,25 +102,21 @@ export function queryBases(f: { thumb: Uint8Array; mini?: Uint8Array }): Float32
     : THUMB_POSES.map((p) => (p.frac === 1 ? Float32Array.from(f.thumb) : centreScale(f.thumb, p.frac)));
 }
 
-/** The RGB cells of variant v (pose v >> 3 seen through dihedral transform v & 7), as queryThumbs orders them. */
-export function variantCells(bases: Float32Array[], v: number): Float32Array {
-  const base = bases[v >> 3]!, m = DIHEDRAL[v & 7]!, t = new Float32Array(THUMB * THUMB * 3);
+/** A 16x16 RGB thumbnail seen through dihedral transform d (DIHEDRAL). */
+function dihedralView(base: Float32Array, d: number): Float32Array {
+  const m = DIHEDRAL[d]!, t = new Float32Array(THUMB * THUMB * 3);
   for (let i = 0; i < THUMB * THUMB; i++) { const j = m[i]!; t[i * 3] = base[j * 3]!; t[i * 3 + 1] = base[j * 3 + 1]!; t[i * 3 + 2] = base[j * 3 + 2]!; }
   return t;
 }
 
-/** The query's thumbnails to compare: each pose (of the miniature, or of the thumbnail without one) in the 8 rotations/mirrors; variant v = pose * 8 + dihedral. */
-export function queryThumbs(f: { thumb: Uint8Array; mini?: Uint8Array }): Float32Array[] {
-  const bases = queryBases(f).map(normaliseThumb);
-  const out: Float32Array[] = [];
-  for (const base of bases) {
-    for (const m of DIHEDRAL) {
-      const t = new Float32Array(THUMB * THUMB * 3);
-      for (let i = 0; i < THUMB * THUMB; i++) { const j = m[i]!; t[i * 3] = base[j * 3]!; t[i * 3 + 1] = base[j * 3 + 1]!; t[i * 3 + 2] = base[j * 3 + 2]!; }
-      out.push(t);
-    }
-  }
-  return out;
+/** The RGB cells of variant v (pose v >> 3 seen through dihedral transform v & 7), as queryThumbs orders them. */
+export function variantCells(bases: Float32Array[], v: number): Float32Array {
+  return dihedralView(bases[v >> 3]!, v & 7);
+}
+
+/** The query's thumbnails to compare: each pose's (queryBases), normalised, in the 8 rotations/mirrors; variant v = pose * 8 + dihedral. */
+export function queryThumbs(sampled: Float32Array[]): Float32Array[] {
+  return sampled.map(normaliseThumb).flatMap((base) => DIHEDRAL.map((_, d) => dihedralView(base, d)));
 }
 
 // Global retrieval: 128-bit sign-of-random-projection codes of the normalised thumbnail pooled

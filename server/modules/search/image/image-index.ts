@@ -87,7 +87,6 @@ const GLOBAL_PRESELECT = 200;
 const IDF_K = 16;
 /** Candidates taken first by their best rotation-and-scale bin of votes (the rest of the `candidates` by all their votes). */
 const WGC_CANDIDATES = 60;
-const THUMB_CELLS = THUMB * THUMB;
 /** Guided matching (fine comparison): from this thumbnail correlation on, within this share of the motif's side of where the pose puts a keypoint, up to this Hamming distance. */
 const GUIDE_MIN = 0.45, GUIDE_R = 0.08, GUIDE_DIST = MATCH_DIST;
 
@@ -139,6 +138,42 @@ export function decodeFeatures(f: ImageFeatures): DecodedFeatures {
 
 // ------------------------------------------------------------------------------------------
 // Hamming
+
+/**
+ * The k items with the largest key, largest first; equal keys in the order given (what a stable
+ * sort and a slice give, without sorting the tens of thousands of records a query touches).
+ */
+export function topK(items: number[], key: (x: number) => number, k: number): number[] {
+  if (k <= 0) return [];
+  // a min-heap of positions in `items`, worst (smallest key, then latest) on top
+  const heap: number[] = [], keys: number[] = [];
+  const worse = (a: number, b: number) => keys[a]! < keys[b]! || (keys[a] === keys[b] && heap[a]! > heap[b]!);
+  const swap = (a: number, b: number) => { [heap[a], heap[b]] = [heap[b]!, heap[a]!]; [keys[a], keys[b]] = [keys[b]!, keys[a]!]; };
+  for (let i = 0; i < items.length; i++) {
+    const kv = key(items[i]!);
+    if (heap.length === k) {
+      if (kv <= keys[0]!) continue; // not better than the worst kept (equal: that one came first)
+      heap[0] = i; keys[0] = kv;
+      for (let j = 0; ;) {
+        const l = 2 * j + 1, r = l + 1;
+        let m = j;
+        if (l < k && worse(l, m)) m = l;
+        if (r < k && worse(r, m)) m = r;
+        if (m === j) break;
+        swap(j, m); j = m;
+      }
+    } else {
+      heap.push(i); keys.push(kv);
+      for (let j = heap.length - 1; j > 0;) {
+        const p = (j - 1) >> 1;
+        if (!worse(j, p)) break;
+        swap(j, p); j = p;
+      }
+    }
+  }
+  const order = heap.map((pos, j) => ({ pos, kv: keys[j]! })).sort((a, b) => b.kv - a.kv || a.pos - b.pos);
+  return order.map((o) => items[o.pos]!);
+}
 
 function popcnt(v: number): number {
   v -= (v >>> 1) & 0x55555555;
@@ -402,11 +437,11 @@ export class ImageIndex {
       const i = wUsed[u]!, slot = Math.floor(wKeys[i]! / 1024);
       if (wVals[i]! > wgc[slot]!) wgc[slot] = wVals[i]!;
     }
-    const cands = [...voted].sort((a, b) => wgc[b]! - wgc[a]!).slice(0, Math.min(C, WGC_CANDIDATES));
+    const cands = topK(voted, (sl) => wgc[sl]!, Math.min(C, WGC_CANDIDATES));
     const inCands = new Set(cands);
     // a record is seen either as it is or in the mirror: its votes are the better of the two
-    const allVotes = (sl: number) => Math.max(votes[2 * sl]!, votes[2 * sl + 1]!);
-    for (const sl of voted.sort((a, b) => allVotes(b) - allVotes(a))) {
+    for (const sl of voted) votes[2 * sl] = Math.max(votes[2 * sl]!, votes[2 * sl + 1]!);
+    for (const sl of topK(voted, (s) => votes[2 * s]!, C)) {
       if (cands.length >= C) break;
       if (!inCands.has(sl)) { cands.push(sl); inCands.add(sl); }
     }
@@ -534,7 +569,7 @@ export class ImageIndex {
   /** The hue agreement of the record's thumbnail with the query's best variant (chromaCorr), once per query. */
   private thumbChroma(q: PreparedQuery, slot: number): number | undefined {
     const g = this.thumbMatch(q, slot);
-    if (!('chroma' in g)) g.chroma = q.bases ? chromaCorr(variantCells(q.bases, g.variant), this.slots[slot]!.thumb, THUMB_CELLS) : undefined;
+    if (!('chroma' in g)) g.chroma = q.bases ? chromaCorr(variantCells(q.bases, g.variant), this.slots[slot]!.thumb, THUMB * THUMB) : undefined;
     return g.chroma;
   }
 
@@ -547,7 +582,7 @@ export class ImageIndex {
    */
   private guided(q: PreparedQuery, slot: number, kg: Float32Array): { v: Verified; mirrored: boolean } | undefined {
     const { score, variant } = this.thumbMatch(q, slot);
-    if (score < GUIDE_MIN || q.qthumbs.length !== q.poses) return undefined;
+    if (score < GUIDE_MIN || !q.bases) return undefined;
     const s = this.slots[slot]!;
     const pm = poseMap(variant, q.mini !== undefined, s.w, s.h, q.w, q.h);
     if (!pm) return undefined;
@@ -599,10 +634,8 @@ interface PreparedQuery extends DecodedFeatures {
   mgeom?: Float32Array;
   /** slot -> thumbnail correlation and its best variant, filled as records are compared (thumbMatch) */
   thumbScores: Map<number, { score: number; variant: number; chroma?: number | undefined }>;
-  /** the query's thumbnails as sampled, per pose (when it made them: queryBases) */
+  /** the query's thumbnails as sampled, per pose (queryBases; not when the thumbnails came with the query): their poses guide matching, their hues are compared */
   bases?: Float32Array[];
-  /** how many variants queryThumbs made (the poses guided matching can read; 0 when the thumbnails came with the query) */
-  poses: number;
   /** slot -> corner-window correlation, filled the same way (cornerOf) */
   cornerScores: Map<number, number>;
   /** the query's views for the corner-window comparison (when it has a miniature) */
@@ -611,7 +644,7 @@ interface PreparedQuery extends DecodedFeatures {
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
   const f = 'k' in features ? decodeFeatures(features) : features;
-  const own = f.qthumbs === undefined, qthumbs = f.qthumbs ?? queryThumbs(f), bases = own ? queryBases(f) : undefined;
+  const bases = f.qthumbs ? undefined : queryBases(f), qthumbs = f.qthumbs ?? queryThumbs(bases!);
   let mgeom: Float32Array | undefined;
   if (f.mdesc) {
     mgeom = new Float32Array(f.geom);
@@ -621,7 +654,7 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
     }
   }
   const probes = qthumbs.map((_, i) => i);
-  return { ...f, qthumbs, ...(bases ? { bases } : {}), poses: own ? qthumbs.length : 0, pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
+  return { ...f, qthumbs, ...(bases ? { bases } : {}), pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
 }
 
 /**
