@@ -188,7 +188,7 @@ export function globalMatch(q: ThumbQuery, stored: Float32Array): { score: numbe
 }
 
 /** Stored image pixels -> query pixels as a variant's pose implies them; `mirrored`: in the mirrored query's frame. */
-export interface PoseMap { map: (x: number, y: number) => [number, number]; scale: number; mirrored: boolean }
+export interface PoseMap { map: (x: number, y: number) => [number, number]; scale: number; mirrored: boolean; /** stored pixels the aligned part spans */ extent: number }
 
 /**
  * The alignment that the best thumbnail correlation implies: the stored image (sw x sh) fills
@@ -216,7 +216,7 @@ export function poseMap(variant: number, hasMini: boolean, sw: number, sh: numbe
     const X = ((1 + span * (c * p - s * q)) / 2) * qw, Y = ((1 + span * (s * p + c * q)) / 2) * qh;
     return [mirrored ? qw - X : X, Y];
   };
-  return { map, scale: pose.frac * span * Math.sqrt((qw * qh) / (sw * sh)), mirrored };
+  return { map, scale: pose.frac * span * Math.sqrt((qw * qh) / (sw * sh)), mirrored, extent: Math.max(sw, sh) };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ export function poseMap(variant: number, hasMini: boolean, sw: number, sh: numbe
 // widths of 5 to 8 cells (30-50% of the motif) whose shape agrees with the query's.
 
 /** The query's views by window shape: kw x kh cells, one normalised vector per rotation/mirror that has that shape. */
-export interface CornerQuery { shapes: { kw: number; kh: number; views: Float32Array[] }[] }
+export interface CornerQuery { shapes: { kw: number; kh: number; views: Float32Array[]; ds: number[] }[] }
 
 function normaliseCells(v: Float32Array, n: number): Float32Array {
   for (let c = 0; c < 3; c++) {
@@ -261,31 +261,51 @@ function miniCells(mini: Uint8Array, d: number, kw: number, kh: number): Float32
 export function cornerQuery(mini: Uint8Array, aspect: number): CornerQuery {
   const shapes: CornerQuery['shapes'] = [];
   for (let kw = 5; kw <= 8; kw++) for (let kh = 4; kh <= 9; kh++) {
-    const views: Float32Array[] = [];
+    const views: Float32Array[] = [], ds: number[] = [];
     for (let d = 0; d < 8; d++) {
       const a = d & 1 ? 1 / aspect : aspect; // width / height of the view
-      if (Math.abs(Math.log(kw / kh / a)) <= 0.25) views.push(miniCells(mini, d, kw, kh));
+      if (Math.abs(Math.log(kw / kh / a)) <= 0.25) { views.push(miniCells(mini, d, kw, kh)); ds.push(d); }
     }
-    if (views.length) shapes.push({ kw, kh, views });
+    if (views.length) shapes.push({ kw, kh, views, ds });
   }
   return { shapes };
 }
 
 const WIN = new Float32Array(9 * 9 * 3);
 
-/** Best correlation of the query's views with the corner windows of a stored 16x16 thumbnail. */
-export function cornerScore(cq: CornerQuery, thumb: Uint8Array): number {
-  let best = -1;
-  for (const { kw, kh, views } of cq.shapes) for (let c = 0; c < 4; c++) {
+/** Where the query matched a corner window best: the window (cells of the stored thumbnail) and the view's dihedral transform. */
+export interface CornerMatch { score: number; x0: number; y0: number; kw: number; kh: number; d: number }
+
+/** Best correlation of the query's views with the corner windows of a stored 16x16 thumbnail, and where. */
+export function cornerScore(cq: CornerQuery, thumb: Uint8Array): CornerMatch {
+  const best: CornerMatch = { score: -1, x0: 0, y0: 0, kw: 0, kh: 0, d: 0 };
+  for (const { kw, kh, views, ds } of cq.shapes) for (let c = 0; c < 4; c++) {
     const x0 = c & 1 ? THUMB - kw : 0, y0 = c & 2 ? THUMB - kh : 0, n = kw * kh * 3;
     const w = WIN.subarray(0, n);
     for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) w[(y * kw + x) * 3 + ch] = thumb[((y0 + y) * THUMB + x0 + x) * 3 + ch]!;
     normaliseCells(w, kw * kh);
-    for (const v of views) {
+    views.forEach((v, i) => {
       let s = 0;
       for (let k = 0; k < n; k++) s += v[k]! * w[k]!;
-      if (s > best) best = s;
-    }
+      if (s > best.score) Object.assign(best, { score: s, x0, y0, kw, kh, d: ds[i]! });
+    });
   }
   return best;
+}
+
+/**
+ * The alignment a corner-window match implies: the stored window fills the whole query, seen
+ * through the view's rotation/mirror (the arithmetic of miniCells, on continuous coordinates).
+ */
+export function cornerPoseMap(m: CornerMatch, sw: number, sh: number, qw: number, qh: number): PoseMap {
+  const mirrored = m.d >= 4;
+  const map = (x: number, y: number): [number, number] => {
+    // stored pixels -> the window's [0, 1) -> the miniature's (the view turned back)
+    let sx = ((x / sw) * THUMB - m.x0) / m.kw, sy = ((y / sh) * THUMB - m.y0) / m.kh;
+    for (let r = 0; r < (m.d & 3); r++) { const t = sx; sx = sy; sy = 1 - t; }
+    if (mirrored) sx = 1 - sx;
+    const X = sx * qw;
+    return [mirrored ? qw - X : X, sy * qh];
+  };
+  return { map, scale: Math.sqrt((qw * qh) / (((m.kw / THUMB) * sw * (m.kh / THUMB)) * sh)), mirrored, extent: Math.max(m.kw * sw, m.kh * sh) / THUMB };
 }

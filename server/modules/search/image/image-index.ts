@@ -13,7 +13,7 @@
 // and the best of them get the fine comparison - every query keypoint against every keypoint of
 // the record - which is also what exhaustive() applies to every record.
 import { DESC_WORDS, KP_BYTES, LEVEL_STEP, MIRROR_ANGLE, THUMB, type ImageFeatures, type Raster } from './image-features.js';
-import { GTABLES, GWORDS, cornerQuery, cornerScore, globalCode, globalMatch, gkey, normaliseThumb, pool, poseMap, queryBases, queryThumbs, variantCells, type CornerQuery } from './image-global.js';
+import { GTABLES, GWORDS, cornerPoseMap, cornerQuery, cornerScore, globalCode, globalMatch, gkey, normaliseThumb, pool, poseMap, queryBases, queryThumbs, variantCells, type CornerMatch, type CornerQuery, type PoseMap } from './image-global.js';
 import { MATCH_DIST, MatchBuf, chromaCorr, combineScore, photometric, verify, type Match, type Verified } from './image-verify.js';
 
 export interface QueryOptions {
@@ -89,6 +89,8 @@ const IDF_K = 16;
 const WGC_CANDIDATES = 60;
 /** Guided matching (fine comparison): from this thumbnail correlation on, within this share of the motif's side of where the pose puts a keypoint, up to this Hamming distance. */
 const GUIDE_MIN = 0.45, GUIDE_R = 0.08, GUIDE_DIST = MATCH_DIST;
+/** Guided matching from a corner-window match (a view of the motif's corner) from this correlation on. */
+const GUIDE_CORNER_MIN = 0.6;
 
 // ------------------------------------------------------------------------------------------
 // Decoding stored features
@@ -518,10 +520,12 @@ export class ImageIndex {
         const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, kg, s.kpStart, s.w, s.h);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
-      const gm = guide ? this.guided(q, slot, kg.length ? kg : this.geomOf(s)) : undefined;
-      if (gm && gm.v.inliers > bestV.inliers) { bestV = gm.v; mirrored = gm.mirrored; }
+      if (guide) for (const pm of this.poses(q, slot)) {
+        const gm = this.guided(q, slot, kg.length ? kg : this.geomOf(s), pm);
+        if (gm.inliers > bestV.inliers) { bestV = gm; mirrored = pm.mirrored; }
+      }
       const global = this.thumbScore(q, slot);
-      const corner = this.cornerOf(q, slot), globalChroma = this.thumbChroma(q, slot);
+      const corner = this.cornerOf(q, slot)?.score, globalChroma = this.thumbChroma(q, slot);
       const r = bestV.region;
       const pm = bestV.T && bestV.inliers >= 3 && q.raster ? photometric(q.raster, bestV.T, mirrored, s.thumb, s.w, s.h) : undefined;
       out.push({
@@ -548,7 +552,7 @@ export class ImageIndex {
   }
 
   /** The corner-window correlation of a record with the query, once per query (the first ranking and the fine comparison both use it). */
-  private cornerOf(q: PreparedQuery, slot: number): number | undefined {
+  private cornerOf(q: PreparedQuery, slot: number): CornerMatch | undefined {
     if (!q.corners) return undefined;
     let c = q.cornerScores.get(slot);
     if (c === undefined) q.cornerScores.set(slot, (c = cornerScore(q.corners, this.slots[slot]!.thumb)));
@@ -580,17 +584,22 @@ export class ImageIndex {
    * has dozens of look-alikes, and the nearest descriptor anywhere is rarely the right one.
    * Returns the verification of those matches, or undefined when the thumbnails say nothing.
    */
-  private guided(q: PreparedQuery, slot: number, kg: Float32Array): { v: Verified; mirrored: boolean } | undefined {
+  private poses(q: PreparedQuery, slot: number): PoseMap[] {
+    const s = this.slots[slot]!, out: PoseMap[] = [];
     const { score, variant } = this.thumbMatch(q, slot);
-    if (score < GUIDE_MIN || !q.bases) return undefined;
+    const pm = score >= GUIDE_MIN && q.bases ? poseMap(variant, q.mini !== undefined, s.w, s.h, q.w, q.h) : undefined;
+    if (pm) out.push(pm);
+    const cm = this.cornerOf(q, slot);
+    if (cm && cm.score >= GUIDE_CORNER_MIN) out.push(cornerPoseMap(cm, s.w, s.h, q.w, q.h));
+    return out.filter((p) => (p.mirrored ? q.mdesc : q.desc) !== undefined);
+  }
+
+  private guided(q: PreparedQuery, slot: number, kg: Float32Array, pm: PoseMap): Verified {
     const s = this.slots[slot]!;
-    const pm = poseMap(variant, q.mini !== undefined, s.w, s.h, q.w, q.h);
-    if (!pm) return undefined;
-    const D = pm.mirrored ? q.mdesc : q.desc, qg = pm.mirrored ? q.mgeom : q.geom;
-    if (!D || !qg) return undefined;
+    const D = (pm.mirrored ? q.mdesc : q.desc)!, qg = (pm.mirrored ? q.mgeom : q.geom)!;
     const px = new Float32Array(s.n), py = new Float32Array(s.n);
     for (let k = 0; k < s.n; k++) [px[k], py[k]] = pm.map(kg[4 * k]!, kg[4 * k + 1]!);
-    const R = GUIDE_R * pm.scale * Math.max(s.w, s.h), R2 = R * R, kd = this.kpDesc, matches: Match[] = [];
+    const R = GUIDE_R * pm.scale * pm.extent, R2 = R * R, kd = this.kpDesc, matches: Match[] = [];
     for (let i = 0; i < q.n; i++) {
       const x = qg[4 * i]!, y = qg[4 * i + 1]!, ls = Math.log2(qg[4 * i + 2]! / pm.scale);
       const o = i * DESC_WORDS, d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
@@ -604,7 +613,7 @@ export class ImageIndex {
       }
       if (bk >= 0) matches.push({ q: i, k: s.kpStart + bk, d: best });
     }
-    return { v: verify(matches, qg, kg, s.kpStart, s.w, s.h), mirrored: pm.mirrored };
+    return verify(matches, qg, kg, s.kpStart, s.w, s.h);
   }
 
   /**
@@ -637,7 +646,7 @@ interface PreparedQuery extends DecodedFeatures {
   /** the query's thumbnails as sampled, per pose (queryBases; not when the thumbnails came with the query): their poses guide matching, their hues are compared */
   bases?: Float32Array[];
   /** slot -> corner-window correlation, filled the same way (cornerOf) */
-  cornerScores: Map<number, number>;
+  cornerScores: Map<number, CornerMatch>;
   /** the query's views for the corner-window comparison (when it has a miniature) */
   corners?: CornerQuery;
 }
