@@ -5,7 +5,8 @@
 // Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original, with
 // 320 stored keypoints (feature version 2): mild, tilt, photo, scene with the crop box 100% first ·
 // slant 100% top 5 · partial views 75% top 5 (67% before the mirror and guided-matching fixes, 50%
-// without the corner windows) · scene without box 92% top 5 (83% when a large photo was worked on at 905 px instead of its own size).
+// without the corner windows) · scene without box 92% top 5 (83% when a large photo was worked on
+// at 905 px instead of its own size).
 // Thresholds sit under the measured figures (small samples). Held-out figures among 3 000
 // distractors: bench/image-search.ts (README). Partial views stay short of the 80% top 5:
 // some show almost nothing distinctive (a plain arc of a rosette's ring), and the keypoints of a
