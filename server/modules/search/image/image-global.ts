@@ -284,11 +284,12 @@ export function cornerScore(cq: CornerQuery, thumb: Uint8Array): CornerMatch {
     const w = WIN.subarray(0, n);
     for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) w[(y * kw + x) * 3 + ch] = thumb[((y0 + y) * THUMB + x0 + x) * 3 + ch]!;
     normaliseCells(w, kw * kh);
-    views.forEach((v, i) => {
+    for (let i = 0; i < views.length; i++) {
+      const v = views[i]!;
       let s = 0;
       for (let k = 0; k < n; k++) s += v[k]! * w[k]!;
-      if (s > best.score) Object.assign(best, { score: s, x0, y0, kw, kh, d: ds[i]! });
-    });
+      if (s > best.score) { best.score = s; best.x0 = x0; best.y0 = y0; best.kw = kw; best.kh = kh; best.d = ds[i]!; }
+    }
   }
   return best;
 }

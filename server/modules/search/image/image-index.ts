@@ -578,11 +578,9 @@ export class ImageIndex {
   }
 
   /**
-   * Guided matching: when the thumbnails say the whole query shows this record, their best
-   * alignment (poseMap) tells each query keypoint where to look in it, and it is matched with the
-   * closest descriptor there instead of anywhere: on a carpet of identical crosses each corner
-   * has dozens of look-alikes, and the nearest descriptor anywhere is rarely the right one.
-   * Returns the verification of those matches, or undefined when the thumbnails say nothing.
+   * The alignments of a record with the query that can guide the matching (guided): the
+   * thumbnails' best, when they say the whole query shows the record (from GUIDE_MIN), and the
+   * best corner window's, when the query looks like a view of the record's corner.
    */
   private poses(q: PreparedQuery, slot: number): PoseMap[] {
     const s = this.slots[slot]!, out: PoseMap[] = [];
@@ -594,11 +592,17 @@ export class ImageIndex {
     return out.filter((p) => (p.mirrored ? q.mdesc : q.desc) !== undefined);
   }
 
+  /**
+   * Guided matching: the alignment `pm` tells each query keypoint where to look in the record,
+   * and it is matched with the closest descriptor there (and of a like scale) instead of
+   * anywhere: on a carpet of identical crosses each corner has dozens of look-alikes, and the
+   * nearest descriptor anywhere is rarely the right one. Returns the verification of those matches.
+   */
   private guided(q: PreparedQuery, slot: number, kg: Float32Array, pm: PoseMap): Verified {
     const s = this.slots[slot]!;
     const D = (pm.mirrored ? q.mdesc : q.desc)!, qg = (pm.mirrored ? q.mgeom : q.geom)!;
-    const px = new Float32Array(s.n), py = new Float32Array(s.n);
-    for (let k = 0; k < s.n; k++) [px[k], py[k]] = pm.map(kg[4 * k]!, kg[4 * k + 1]!);
+    const px = new Float32Array(s.n), py = new Float32Array(s.n), pl = new Float32Array(s.n);
+    for (let k = 0; k < s.n; k++) { [px[k], py[k]] = pm.map(kg[4 * k]!, kg[4 * k + 1]!); pl[k] = Math.log2(kg[4 * k + 2]!); }
     const R = GUIDE_R * pm.scale * pm.extent, R2 = R * R, kd = this.kpDesc, matches: Match[] = [];
     for (let i = 0; i < q.n; i++) {
       const x = qg[4 * i]!, y = qg[4 * i + 1]!, ls = Math.log2(qg[4 * i + 2]! / pm.scale);
@@ -606,7 +610,7 @@ export class ImageIndex {
       let best = GUIDE_DIST + 1, bk = -1;
       for (let k = 0; k < s.n; k++) {
         const dx = px[k]! - x, dy = py[k]! - y;
-        if (dx * dx + dy * dy > R2 || Math.abs(ls - Math.log2(kg[4 * k + 2]!)) > 1) continue;
+        if (dx * dx + dy * dy > R2 || Math.abs(ls - pl[k]!) > 1) continue;
         const ko = (s.kpStart + k) * DESC_WORDS;
         const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + popcnt(d3 ^ kd[ko + 3]!);
         if (dist < best) { best = dist; bk = k; }

@@ -364,8 +364,8 @@ export function photometric(raster: Raster, T: Projective, mirrored: boolean, th
  * The light's per-channel gains (warm light, exposure) only add constants there, which the
  * means remove, and its gamma scales them; but the same drawing in another palette (a blue
  * starburst for a green one), which the per-channel correlation cannot tell (dark on light in
- * every channel), disagrees. Undefined when the query's cells hardly vary in hue (a grey
- * photo, or one whose colour a tint replaced): no evidence either way.
+ * every channel), disagrees. Undefined when either side's cells hardly vary in hue (a grey
+ * motif, a photo whose colour a tint replaced): no evidence either way.
  */
 export function chromaCorr(qa: ArrayLike<number>, ka: ArrayLike<number>, cells: number): number | undefined {
   const lq = new Float64Array(cells * 2), lk = new Float64Array(cells * 2);
@@ -381,13 +381,13 @@ export function chromaCorr(qa: ArrayLike<number>, ka: ArrayLike<number>, cells: 
     mq /= cells; mk /= cells;
     for (let i = c; i < lq.length; i += 2) { const dq = lq[i]! - mq, dk = lk[i]! - mk; sqk += dq * dk; sqq += dq * dq; skk += dk * dk; }
   }
-  if (sqq < cells * CHROMA_MIN) return undefined;
+  if (sqq < cells * CHROMA_MIN || skk < cells * CHROMA_MIN) return undefined;
   const floor = cells * CHROMA_FLOOR;
   return sqk / Math.sqrt((sqq + floor) * (skk + floor));
 }
 /**
- * Added to each channel before the ratios (dark cells have no hue to speak of); the query's
- * least hue variance per cell, in squared log units, for any evidence (tinted queries measure
- * 0.002-0.005, colour photos 0.01-0.15); and the floor of the correlation's norms.
+ * Added to each channel before the ratios (dark cells have no hue to speak of); the least hue
+ * variance per cell, in squared log units, for any evidence (tinted queries measure 0.002-0.005,
+ * colour photos 0.01-0.15); and the floor of the correlation's norms.
  */
 const CHROMA_EPS = 16, CHROMA_MIN = 0.005, CHROMA_FLOOR = 0.005;
