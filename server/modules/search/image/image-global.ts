@@ -214,7 +214,7 @@ export function poseMap(variant: number, hasMini: boolean, sw: number, sh: numbe
       else q *= (1 + ks[0] * U) / (1 + Math.abs(ks[0]));
     }
     const X = ((1 + span * (c * p - s * q)) / 2) * qw, Y = ((1 + span * (s * p + c * q)) / 2) * qh;
-    return [mirrored ? qw - X : X, Y];
+    return [mirrored ? qw - X : X, Y]; // a mirror's keypoints are matched in the mirrored query's frame
   };
   return { map, scale: pose.frac * span * Math.sqrt((qw * qh) / (sw * sh)), mirrored, extent: Math.max(sw, sh) };
 }
@@ -306,7 +306,7 @@ export function cornerPoseMap(m: CornerMatch, sw: number, sh: number, qw: number
     for (let r = 0; r < (m.d & 3); r++) { const t = sx; sx = sy; sy = 1 - t; }
     if (mirrored) sx = 1 - sx;
     const X = sx * qw;
-    return [mirrored ? qw - X : X, sy * qh];
+    return [mirrored ? qw - X : X, sy * qh]; // a mirror's keypoints are matched in the mirrored query's frame
   };
   return { map, scale: Math.sqrt((qw * qh) / (((m.kw / THUMB) * sw * (m.kh / THUMB)) * sh)), mirrored, extent: Math.max(m.kw * sw, m.kh * sh) / THUMB };
 }
