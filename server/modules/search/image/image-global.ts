@@ -7,20 +7,26 @@ import { QTHUMB, THUMB } from './image-features.js';
 export interface ThumbQuery { qthumbs: Float32Array[]; pooled: Float32Array[] }
 
 
-const DIHEDRAL: Int16Array[] = (() => {
-  const maps: Int16Array[] = [];
-  for (let t = 0; t < 8; t++) {
-    const m = new Int16Array(THUMB * THUMB);
-    for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
-      let u = x, v = y;
-      for (let r = 0; r < t % 4; r++) { const nu = THUMB - 1 - v; v = u; u = nu; }
-      if (t >= 4) u = THUMB - 1 - u;
-      m[y * THUMB + x] = v * THUMB + u;
-    }
-    maps.push(m);
+/**
+ * The 8 rotations/mirrors, as views of a square source whose coordinates run over [0, L]:
+ * (x, y) in the view seen through transform d -> the source's (x, y): d & 3 quarter turns, then
+ * a mirror from 4 on. Cells (L = side - 1) or continuous coordinates alike; every map of this
+ * module between a view and what it shows goes through it.
+ */
+function dihedralPoint(d: number, x: number, y: number, L: number): [number, number] {
+  let u = x, v = y;
+  for (let r = 0; r < (d & 3); r++) { const nu = L - v; v = u; u = nu; }
+  return [d >= 4 ? L - u : u, v];
+}
+
+const DIHEDRAL: Int16Array[] = Array.from({ length: 8 }, (_, d) => {
+  const m = new Int16Array(THUMB * THUMB);
+  for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) {
+    const [u, v] = dihedralPoint(d, x, y, THUMB - 1);
+    m[y * THUMB + x] = v * THUMB + u;
   }
-  return maps;
-})();
+  return m;
+});
 
 /** Per-channel zero-mean unit-norm thumbnail (so warm light and exposure cancel out). */
 export function normaliseThumb(t: Uint8Array | Float32Array): Float32Array {
@@ -203,10 +209,8 @@ export function poseMap(variant: number, hasMini: boolean, sw: number, sh: numbe
   // the miniature's sampling spans (n - 1) / n of the frame (pixel centres), the thumbnail's all of it
   const span = hasMini ? (QTHUMB - 1) / QTHUMB : 1, mirrored = t >= 4;
   const map = (x: number, y: number): [number, number] => {
-    // stored thumbnail cell coordinates -> the base's cell (the dihedral map of DIHEDRAL, continuous)
-    let u = (x / sw) * THUMB - 0.5, v = (y / sh) * THUMB - 0.5;
-    for (let r = 0; r < t % 4; r++) { const nu = THUMB - 1 - v; v = u; u = nu; }
-    if (mirrored) u = THUMB - 1 - u;
+    // stored thumbnail cell coordinates -> the base's cell (as DIHEDRAL maps them, continuous)
+    const [u, v] = dihedralPoint(t, (x / sw) * THUMB - 0.5, (y / sh) * THUMB - 0.5, THUMB - 1);
     const U = ((u + 0.5) / THUMB) * 2 - 1, V = ((v + 0.5) / THUMB) * 2 - 1;
     let p = U * pose.frac, q = V * pose.frac;
     if (ks) {
@@ -246,10 +250,7 @@ function normaliseCells(v: Float32Array, n: number): Float32Array {
 function miniCells(mini: Uint8Array, d: number, kw: number, kh: number): Float32Array {
   const n = QTHUMB, out = new Float32Array(kw * kh * 3), cnt = new Float32Array(kw * kh);
   for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-    // (x, y) in the transformed view -> (sx, sy) in the miniature
-    let sx = x, sy = y;
-    for (let r = 0; r < (d & 3); r++) { const t = sx; sx = sy; sy = n - 1 - t; }
-    if (d >= 4) sx = n - 1 - sx;
+    const [sx, sy] = dihedralPoint(d, x, y, n - 1); // (x, y) in the view -> the miniature
     const k = Math.floor((y * kh) / n) * kw + Math.floor((x * kw) / n), o = (sy * n + sx) * 3;
     out[k * 3]! += mini[o]!; out[k * 3 + 1]! += mini[o + 1]!; out[k * 3 + 2]! += mini[o + 2]!;
     cnt[k]!++;
@@ -296,15 +297,13 @@ export function cornerScore(cq: CornerQuery, thumb: Uint8Array): CornerMatch {
 
 /**
  * The alignment a corner-window match implies: the stored window fills the whole query, seen
- * through the view's rotation/mirror (the arithmetic of miniCells, on continuous coordinates).
+ * through the view's rotation/mirror.
  */
 export function cornerPoseMap(m: CornerMatch, sw: number, sh: number, qw: number, qh: number): PoseMap {
   const mirrored = m.d >= 4;
   const map = (x: number, y: number): [number, number] => {
-    // stored pixels -> the window's [0, 1) -> the miniature's (the view turned back)
-    let sx = ((x / sw) * THUMB - m.x0) / m.kw, sy = ((y / sh) * THUMB - m.y0) / m.kh;
-    for (let r = 0; r < (m.d & 3); r++) { const t = sx; sx = sy; sy = 1 - t; }
-    if (mirrored) sx = 1 - sx;
+    // stored pixels -> the window's [0, 1) -> the miniature's (as miniCells maps the view)
+    const [sx, sy] = dihedralPoint(m.d, ((x / sw) * THUMB - m.x0) / m.kw, ((y / sh) * THUMB - m.y0) / m.kh, 1);
     const X = sx * qw;
     return [mirrored ? qw - X : X, sy * qh]; // a mirror's keypoints are matched in the mirrored query's frame
   };

@@ -520,8 +520,10 @@ export class ImageIndex {
         const v = verify(bySlot[ci]!, si === 0 ? q.geom : q.mgeom!, kg, s.kpStart, s.w, s.h);
         if (v.inliers > bestV.inliers) { bestV = v; mirrored = si === 1; }
       });
-      if (guide) for (const pm of this.poses(q, slot)) {
-        const gm = this.guided(q, slot, kg.length ? kg : this.geomOf(s), pm);
+      const poses = guide ? this.poses(q, slot) : [];
+      const gk = poses.length && !kg.length ? this.geomOf(s) : kg;
+      for (const pm of poses) {
+        const gm = this.guided(q, slot, gk, pm);
         if (gm.inliers > bestV.inliers) { bestV = gm; mirrored = pm.mirrored; }
       }
       const global = this.thumbScore(q, slot);
