@@ -3,22 +3,23 @@
 // kind of query, and searched among the originals plus distractors.
 //
 // Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original, with
-// 480 stored keypoints (feature version 3; the same with 320): mild, tilt, photo, scene with the crop box 100% first ·
-// slant 100% top 5 · partial views 75% top 5 (67% before the mirror and guided-matching fixes, 50%
+// 480 stored keypoints (feature version 3; the same with 320): mild, tilt, photo, scene with the
+// crop box 100% first · slant 100% top 5 · partial views 92% top 5 (75% before sepia views were
+// matched by their grey descriptor bits, 67% before the mirror and guided-matching fixes, 50%
 // without the corner windows) · scene without box 92% top 5 (83% when a large photo was worked on
 // at 905 px instead of its own size).
 // Thresholds sit under the measured figures (small samples). Held-out figures among 3 000
-// distractors: bench/image-search.ts (README). Partial views stay short of the issue's 80% top 5:
-// some show almost nothing distinctive (a plain arc of a rosette's ring), and the keypoints of a
-// 30-50% crop seen 2-4x larger match too few of the stored ones.
+// distractors: bench/image-search.ts (README). Partial views stay short of the issue's 80% top 5
+// there: some show almost nothing distinctive (a plain arc of a rosette's ring, one triangle of a
+// symbol grid), and the keypoints of a 30-50% crop seen 2-4x larger match few of the stored ones.
 import assert from 'node:assert/strict';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { renderMotif, alter, type AlterKind } from '../support/motifs.js';
 import {
   computeImageFeatures, computeQueryFeatures, featureSize, type ImageFeatures,
 } from '../../server/modules/search/image/image-features.js';
 import { ImageIndex, decodeFeatures, exhaustiveSearch, topK } from '../../server/modules/search/image/image-index.js';
-import { chromaCorr, combineScore } from '../../server/modules/search/image/image-verify.js';
+import { chromaCorr, combineScore, singleHue } from '../../server/modules/search/image/image-verify.js';
 
 const ORIGINALS = 30;
 const DISTRACTORS = 120;
@@ -202,6 +203,33 @@ describe('image search', function () {
       assert.ok(combineScore(40, 0.5, 0.95, undefined, 0.1) < combineScore(40, 0.5, 0.95, undefined, 0.95) - 0.2);
     });
 
+    it('tells a query with one hue or none (black and white, sepia) from one in colour (singleHue)', async () => {
+      const miniOf = async (img: Sharp) => Buffer.from((await computeQueryFeatures(await img.jpeg({ quality: 85 }).toBuffer())).t!, 'base64');
+      for (let i = 0; i < 6; i++) {
+        assert.equal(singleHue(await miniOf(sharp(originals[i]!))), false, `colour ${i}`);
+        assert.equal(singleHue(await miniOf(sharp(originals[i]!).greyscale())), true, `grey ${i}`);
+        assert.equal(singleHue(await miniOf(sharp(originals[i]!).tint({ r: 255, g: 225, b: 180 }))), true, `sepia ${i}`);
+      }
+    });
+
+    it('finds black-and-white and sepia views by their grey descriptor bits, without comparing hues', async () => {
+      // The whole motif in sepia, and a corner (45% of each side) in sepia or in grey. Measured
+      // (30 each): sepia whole 30 first (20 before, when the tint's hue disagreed with the motif's),
+      // corners 51 of 60 in the top 5 (43 before, with the colour bits counted).
+      let whole = 0, corners = 0;
+      for (let i = 0; i < ORIGINALS; i++) {
+        const src = originals[i]!, { width: W, height: H } = await sharp(src).metadata();
+        const corner = await sharp(src).extract({ left: i % 2 ? 0 : Math.round(W! * 0.55), top: i % 4 < 2 ? 0 : Math.round(H! * 0.55), width: Math.round(W! * 0.45), height: Math.round(H! * 0.45) }).toBuffer();
+        const sepia = (img: Sharp) => img.tint({ r: 255, g: 225, b: 180 }).jpeg({ quality: 80 }).toBuffer();
+        const rank = async (jpeg: Buffer) => index.query(await computeQueryFeatures(jpeg), { limit: 5 }).findIndex((h) => h.id === `m${i}`);
+        if ((await rank(await sepia(sharp(src)))) === 0) whole++;
+        if ((await rank(await sepia(sharp(corner)))) >= 0) corners++;
+        if ((await rank(await sharp(corner).greyscale().jpeg({ quality: 80 }).toBuffer())) >= 0) corners++;
+      }
+      assert.ok(whole >= 28, `sepia, whole: ${whole} of ${ORIGINALS} first`);
+      assert.ok(corners >= 48, `corners: ${corners} of ${2 * ORIGINALS} in the top 5`);
+    });
+
     it('keeps finding records by their thumbnail once the thumbnail-code tables grow longer keys', async () => {
       // 20 000 records whose only evidence is a random thumbnail: the code tables are rebuilt
       // with 13-bit keys, and copies (rotated, darker) are still found through them
@@ -301,14 +329,14 @@ describe('image search', function () {
 
   describe('recall by kind of query', () => {
     // Regression guards on this small set (12 queries a kind, deterministic): each just under what
-    // it measures (480 stored keypoints: 100% for the first five, partial 75%, scene 92%).
+    // it measures (480 stored keypoints: 100% for the first five, partial 92%, scene 92%).
     const goals: [AlterKind, 'top1' | 'top5', number][] = [
       ['mild', 'top1', 0.9],
       ['tilt', 'top1', 0.9],
       ['photo', 'top1', 0.9],
       ['scene_box', 'top1', 0.9],
       ['slant', 'top5', 0.9],
-      ['partial', 'top5', 0.6],
+      ['partial', 'top5', 0.8],
       ['scene', 'top5', 0.9],
     ];
     for (const [kind, measure, min] of goals) {

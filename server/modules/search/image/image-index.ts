@@ -14,7 +14,7 @@
 // the record - which is also what exhaustive() applies to every record.
 import { DESC_WORDS, KP_BYTES, LEVEL_STEP, MIRROR_ANGLE, THUMB, type ImageFeatures, type Raster } from './image-features.js';
 import { GTABLES, GWORDS, cornerPoseMap, cornerQuery, cornerScore, globalCode, globalMatch, gkey, normaliseThumb, pool, poseMap, queryBases, queryThumbs, variantCells, type CornerMatch, type CornerQuery, type PoseMap } from './image-global.js';
-import { MATCH_DIST, MatchBuf, chromaCorr, combineScore, photometric, verify, type Match, type Verified } from './image-verify.js';
+import { MATCH_DIST, MatchBuf, chromaCorr, combineScore, photometric, singleHue, verify, type Match, type Verified } from './image-verify.js';
 
 export interface QueryOptions {
   limit?: number;
@@ -55,6 +55,19 @@ export interface ImageMatch {
 const KEY_BIT_SETS: number[][] = [[82,118,25,111,108,96,65,75,91,115,79,68,64,120,52,78],[98,124,107,112,88,32,122,60,80,28,100,7,69,127,81,70],[36,103,50,116,114,110,104,85,56,63,20,73,74,77,97,0],[126,99,33,2,102,123,57,106,16,62,4,94,83,109,66,101],[72,119,24,105,41,113,1,54,6,58,12,117,89,55,27,21],[59,9,125,40,26,3,61,14,47,121,92,34,5,30,90,67],[93,42,48,8,53,13,31,18,87,15,35,84,29,86,17,76],[11,49,44,46,22,51,45,23,95,39,43,10,37,71,19,38]];
 const TABLES = KEY_BIT_SETS.length;
 /**
+ * A query with one hue or none (a black-and-white photo, a sepia filter, a light that leaves a
+ * single hue: image-verify.ts singleHue) has descriptors whose colour bits (their last word, bits
+ * 96-127) say nothing of the motif's: its matches also count when the 96 grey bits alone are
+ * within GREY_MATCH_DIST (the colour bits add at most MATCH_DIST - GREY_MATCH_DIST), and its hash
+ * lookups try every value of a key's colour bits in the tables whose key holds at most
+ * GREY_KEY_COLOUR_BITS of them (the others: the query's own); its hues are not compared (the tint's
+ * are not the motif's). Measured: sepia views of a corner, 2 more of 9 found, first (of 60 partial
+ * views, 39 -> 40 in the top 5, 27 -> 29 first; every table's colour bits enumerated: 37, more
+ * chance matches); the unit test's set, sepia copies 20 -> 30 of 30 first, sepia or grey corners
+ * 43 -> 51 of 60 in the top 5. Other kinds of query: unchanged (none reads as single-hued).
+ */
+const GREY_MATCH_DIST = 11, GREY_KEY_COLOUR_BITS = 4;
+/**
  * Key length grows with the index (the tables are rebuilt when it does) so that buckets keep
  * about MEAN_BUCKET entries: the work per query stays the same at 100 000 records as at 10 000,
  * instead of every bucket growing past MAX_BUCKET and being skipped. Longer keys borrow the
@@ -67,6 +80,11 @@ function keyBitsFor(nKp: number): number {
 function keySetsFor(bits: number): number[][] {
   return KEY_BIT_SETS.map((set, t) => [...set, ...KEY_BIT_SETS[(t + 1) % TABLES]!.slice(0, bits - MIN_KEY_BITS)]);
 }
+/** Per table, the key bits that are colour bits (96-127, the descriptor's last word), as a mask of the key. */
+function colourMasks(sets: number[][]): number[] {
+  return sets.map((set) => set.reduce((m, b, i) => (b >= 96 ? m | (1 << (set.length - 1 - i)) : m), 0));
+}
+function bitCount(v: number): number { let c = 0; for (; v; v &= v - 1) c++; return c; }
 /**
  * The thumbnail-code tables' keys grow the same way (12 bits up to ~10 000 records, 16 from
  * ~100 000), so that the buckets a query probes (per variant of its thumbnail: 8 tables x the
@@ -87,8 +105,8 @@ const GLOBAL_PRESELECT = 200;
 const IDF_K = 16;
 /** Candidates taken first by their best rotation-and-scale bin of votes (the rest of the `candidates` by all their votes). */
 const WGC_CANDIDATES = 60;
-/** Guided matching (fine comparison): from this thumbnail correlation on, within this share of the motif's side of where the pose puts a keypoint, up to this Hamming distance. */
-const GUIDE_MIN = 0.45, GUIDE_R = 0.08, GUIDE_DIST = MATCH_DIST;
+/** Guided matching (fine comparison): from this thumbnail correlation on, within this share of the motif's side of where the pose puts a keypoint (up to MATCH_DIST). */
+const GUIDE_MIN = 0.45, GUIDE_R = 0.08;
 /** Guided matching from a corner-window match (a view of the motif's corner) from this correlation on. */
 const GUIDE_CORNER_MIN = 0.6;
 
@@ -241,6 +259,7 @@ export class ImageIndex {
   // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
   private keyBits = MIN_KEY_BITS;
   private keySets = keySetsFor(MIN_KEY_BITS);
+  private colourMask = colourMasks(this.keySets);
   private heads: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1 << MIN_KEY_BITS).fill(-1));
   private counts: Uint16Array[] = Array.from({ length: TABLES }, () => new Uint16Array(1 << MIN_KEY_BITS));
   private nexts: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1024));
@@ -315,6 +334,7 @@ export class ImageIndex {
   private rehash(bits: number): void {
     this.keyBits = bits;
     this.keySets = keySetsFor(bits);
+    this.colourMask = colourMasks(this.keySets);
     this.heads = Array.from({ length: TABLES }, () => new Int32Array(1 << bits).fill(-1));
     this.counts = Array.from({ length: TABLES }, () => new Uint16Array(1 << bits));
     for (let k = 0; k < this.nKp; k++) this.insertKp(k);
@@ -387,6 +407,7 @@ export class ImageIndex {
       this.slotStamp = new Uint32Array(n); this.slotBest = new Float32Array(n); this.slotBestK = new Int32Array(n); this.wgcBest = new Float32Array(n);
     }
     const slotStamp = this.slotStamp, slotBest = this.slotBest, slotBestK = this.slotBestK, touched: number[] = [];
+    const { cap } = q;
     wGen++; wN = 0;
     for (let si = 0; si < sets.length; si++) {
       const D = sets[si]!;
@@ -396,21 +417,28 @@ export class ImageIndex {
         const d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
         touched.length = 0;
         for (let t = 0; t < TABLES; t++) {
-          const key = keyOf(D, o, this.keySets[t]!);
-          if (this.counts[t]![key]! > MAX_BUCKET) continue;
-          const nx = this.nexts[t]!;
-          for (let k = this.heads[t]![key]!; k >= 0; k = nx[k]!) {
-            if (this.stamp[k] === g) continue;
-            this.stamp[k] = g;
-            const ko = k * DESC_WORDS;
-            const dist = popcnt(d0 ^ this.kpDesc[ko]!) + popcnt(d1 ^ this.kpDesc[ko + 1]!) + popcnt(d2 ^ this.kpDesc[ko + 2]!) + popcnt(d3 ^ this.kpDesc[ko + 3]!);
-            if (dist > MATCH_DIST) continue;
-            const slot = this.kpSlot[k]!;
-            if (!this.slots[slot]!.alive) continue;
-            matches[si]!.push(i, k, dist);
-            const w = 1 - dist / (MATCH_DIST + 8);
-            if (slotStamp[slot] !== g) { slotStamp[slot] = g; slotBest[slot] = w; slotBestK[slot] = k; touched.push(slot); }
-            else if (w > slotBest[slot]!) { slotBest[slot] = w; slotBestK[slot] = k; }
+          // a query without hues: every value of the key's colour bits (in tables whose key holds few)
+          const cm = q.grey && bitCount(this.colourMask[t]!) <= GREY_KEY_COLOUR_BITS ? this.colourMask[t]! : 0;
+          const key0 = keyOf(D, o, this.keySets[t]!) & ~cm;
+          for (let sub = cm; ; sub = (sub - 1) & cm) {
+            const key = key0 | sub;
+            if (this.counts[t]![key]! <= MAX_BUCKET) {
+              const nx = this.nexts[t]!;
+              for (let k = this.heads[t]![key]!; k >= 0; k = nx[k]!) {
+                if (this.stamp[k] === g) continue;
+                this.stamp[k] = g;
+                const ko = k * DESC_WORDS;
+                const dist = popcnt(d0 ^ this.kpDesc[ko]!) + popcnt(d1 ^ this.kpDesc[ko + 1]!) + popcnt(d2 ^ this.kpDesc[ko + 2]!) + Math.min(cap, popcnt(d3 ^ this.kpDesc[ko + 3]!));
+                if (dist > MATCH_DIST) continue;
+                const slot = this.kpSlot[k]!;
+                if (!this.slots[slot]!.alive) continue;
+                matches[si]!.push(i, k, dist);
+                const w = 1 - dist / (MATCH_DIST + 8);
+                if (slotStamp[slot] !== g) { slotStamp[slot] = g; slotBest[slot] = w; slotBestK[slot] = k; touched.push(slot); }
+                else if (w > slotBest[slot]!) { slotBest[slot] = w; slotBestK[slot] = k; }
+              }
+            }
+            if (sub === 0) break;
           }
         }
         if (touched.length === 0) continue;
@@ -483,16 +511,16 @@ export class ImageIndex {
     return rr;
   }
 
-  /** All matches within MATCH_DIST between the query descriptors D and one record (best 2 per query keypoint). */
-  private denseMatches(D: Uint32Array, n: number, slot: number, out: MatchBuf): void {
+  /** All matches within MATCH_DIST between the query's descriptors D and one record (best 2 per query keypoint). */
+  private denseMatches(q: PreparedQuery, D: Uint32Array, slot: number, out: MatchBuf): void {
     const s = this.slots[slot]!;
-    const kd = this.kpDesc;
-    for (let i = 0; i < n; i++) {
+    const kd = this.kpDesc, { cap } = q;
+    for (let i = 0; i < q.n; i++) {
       const o = i * DESC_WORDS, d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
       let b1 = MATCH_DIST + 1, k1 = -1, b2 = MATCH_DIST + 1, k2 = -1;
       for (let k = s.kpStart, e = s.kpStart + s.n; k < e; k++) {
         const ko = k * DESC_WORDS;
-        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + popcnt(d3 ^ kd[ko + 3]!);
+        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + Math.min(cap, popcnt(d3 ^ kd[ko + 3]!));
         if (dist < b1) { b2 = b1; k2 = k1; b1 = dist; k1 = k; } else if (dist < b2) { b2 = dist; k2 = k; }
       }
       if (k1 >= 0) out.push(i, k1, b1);
@@ -530,6 +558,7 @@ export class ImageIndex {
       const corner = this.cornerOf(q, slot)?.score, globalChroma = this.thumbChroma(q, slot);
       const r = bestV.region;
       const pm = bestV.T && bestV.inliers >= 3 && q.raster ? photometric(q.raster, bestV.T, mirrored, s.thumb, s.w, s.h) : undefined;
+      if (pm && q.grey) delete pm.chroma; // the query's hue is not the motif's: no hue evidence either way
       out.push({
         id: s.id, similarity: combineScore(bestV.inliers, global, pm?.corr, corner, pm?.chroma, globalChroma), globalChroma, inliers: bestV.inliers, global, mirrored,
         ...(corner !== undefined ? { corner } : {}),
@@ -575,7 +604,7 @@ export class ImageIndex {
   /** The hue agreement of the record's thumbnail with the query's best variant (chromaCorr), once per query. */
   private thumbChroma(q: PreparedQuery, slot: number): number | undefined {
     const g = this.thumbMatch(q, slot);
-    if (!('chroma' in g)) g.chroma = q.bases ? chromaCorr(variantCells(q.bases, g.variant), this.slots[slot]!.thumb, THUMB * THUMB) : undefined;
+    if (!('chroma' in g)) g.chroma = q.bases && !q.grey ? chromaCorr(variantCells(q.bases, g.variant), this.slots[slot]!.thumb, THUMB * THUMB) : undefined;
     return g.chroma;
   }
 
@@ -605,16 +634,16 @@ export class ImageIndex {
     const D = (pm.mirrored ? q.mdesc : q.desc)!, qg = (pm.mirrored ? q.mgeom : q.geom)!;
     const px = new Float32Array(s.n), py = new Float32Array(s.n), pl = new Float32Array(s.n);
     for (let k = 0; k < s.n; k++) { [px[k], py[k]] = pm.map(kg[4 * k]!, kg[4 * k + 1]!); pl[k] = Math.log2(kg[4 * k + 2]!); }
-    const R = GUIDE_R * pm.scale * pm.extent, R2 = R * R, kd = this.kpDesc, matches: Match[] = [];
+    const R = GUIDE_R * pm.scale * pm.extent, R2 = R * R, kd = this.kpDesc, matches: Match[] = [], { cap } = q;
     for (let i = 0; i < q.n; i++) {
       const x = qg[4 * i]!, y = qg[4 * i + 1]!, ls = Math.log2(qg[4 * i + 2]! / pm.scale);
       const o = i * DESC_WORDS, d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
-      let best = GUIDE_DIST + 1, bk = -1;
+      let best = MATCH_DIST + 1, bk = -1;
       for (let k = 0; k < s.n; k++) {
         const dx = px[k]! - x, dy = py[k]! - y;
         if (dx * dx + dy * dy > R2 || Math.abs(ls - pl[k]!) > 1) continue;
         const ko = (s.kpStart + k) * DESC_WORDS;
-        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + popcnt(d3 ^ kd[ko + 3]!);
+        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + Math.min(cap, popcnt(d3 ^ kd[ko + 3]!));
         if (dist < best) { best = dist; bk = k; }
       }
       if (bk >= 0) matches.push({ q: i, k: s.kpStart + bk, d: best });
@@ -632,7 +661,7 @@ export class ImageIndex {
   private fine(q: PreparedQuery, slots: number[], limit: number): ImageMatch[] {
     const dm = (q.mdesc ? [q.desc, q.mdesc] : [q.desc]).map((D) => {
       const buf = new MatchBuf();
-      for (const sl of slots) this.denseMatches(D, q.n, sl, buf);
+      for (const sl of slots) this.denseMatches(q, D, sl, buf);
       return buf;
     });
     return this.rerank(q, slots, dm, limit, true);
@@ -655,6 +684,10 @@ interface PreparedQuery extends DecodedFeatures {
   cornerScores: Map<number, CornerMatch>;
   /** the query's views for the corner-window comparison (when it has a miniature) */
   corners?: CornerQuery;
+  /** the query has one hue or none (singleHue): its descriptors' colour bits count for little (cap), its hues are not compared */
+  grey: boolean;
+  /** the most the descriptors' colour bits (their last word) add to a distance */
+  cap: number;
 }
 
 function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery {
@@ -669,7 +702,8 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
     }
   }
   const probes = qthumbs.map((_, i) => i);
-  return { ...f, qthumbs, ...(bases ? { bases } : {}), pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
+  const grey = singleHue(f.mini ?? f.thumb);
+  return { ...f, grey, cap: grey ? MATCH_DIST - GREY_MATCH_DIST : 32, qthumbs, ...(bases ? { bases } : {}), pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: cornerQuery(f.mini, f.w / f.h) } : {}) };
 }
 
 /**

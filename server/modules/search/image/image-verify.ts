@@ -388,6 +388,25 @@ export function chromaCorr(qa: ArrayLike<number>, ka: ArrayLike<number>, cells: 
   return sqk / Math.sqrt((sqq + floor) * (skk + floor));
 }
 /**
+ * Whether RGB cells (interleaved) show one hue or none: a black-and-white photo, a sepia filter,
+ * a light that leaves a single hue. The opponent chromas (R - G, (R + G) / 2 - B) of the cells
+ * that have some (from SINGLE_HUE_MIN) all point one way: their mean vector is nearly as long as
+ * their mean length (from SINGLE_HUE). Measured on the query miniatures of generated views:
+ * sepia-tinted ones 0.994-1, photos and views in colour up to 0.988; a view showing one colour
+ * of the motif on a light ground reads 0.995-0.999 and is treated so too (it loses its hue check).
+ */
+export function singleHue(rgb: ArrayLike<number>): boolean {
+  let sa = 0, sb = 0, sc = 0;
+  for (let o = 0; o + 2 < rgb.length; o += 3) {
+    const a = rgb[o]! - rgb[o + 1]!, b = (rgb[o]! + rgb[o + 1]!) / 2 - rgb[o + 2]!, c = Math.hypot(a, b);
+    if (c < SINGLE_HUE_MIN) continue;
+    sa += a; sb += b; sc += c;
+  }
+  return sc === 0 || Math.hypot(sa, sb) >= SINGLE_HUE * sc;
+}
+const SINGLE_HUE_MIN = 6, SINGLE_HUE = 0.993;
+
+/**
  * Added to each channel before the ratios (dark cells have no hue to speak of); the least hue
  * variance per cell, in squared log units, for any evidence (tinted queries measure 0.002-0.005,
  * colour photos 0.01-0.15); and the floor of the correlation's norms.
