@@ -71,9 +71,11 @@ const GREY_MATCH_DIST = 11, GREY_KEY_COLOUR_BITS = 4;
  * Key length grows with the index (the tables are rebuilt when it does) so that buckets keep
  * about MEAN_BUCKET entries: the work per query stays the same at 100 000 records as at 10 000,
  * instead of every bucket growing past MAX_BUCKET and being skipped. Longer keys borrow the
- * first bits of the next table's set.
+ * first bits of the next table's set. Up to 22 bits: 100 000 images of 320 keypoints on average
+ * (feature version 3) are 32 million entries, 8 a bucket; with 21 bits their search cost 2.06x
+ * that at 10 000 images (bench/search.ts), the tables' heads and counts take 200 MB at 22.
  */
-const MIN_KEY_BITS = 16, MAX_KEY_BITS = 21, MEAN_BUCKET = 8;
+const MIN_KEY_BITS = 16, MAX_KEY_BITS = 22, MEAN_BUCKET = 8;
 function keyBitsFor(nKp: number): number {
   return Math.min(MAX_KEY_BITS, Math.max(MIN_KEY_BITS, Math.ceil(Math.log2(Math.max(1, nKp) / MEAN_BUCKET))));
 }
