@@ -82,11 +82,16 @@ function keyBitsFor(nKp: number): number {
 function keySetsFor(bits: number): number[][] {
   return KEY_BIT_SETS.map((set, t) => [...set, ...KEY_BIT_SETS[(t + 1) % TABLES]!.slice(0, bits - MIN_KEY_BITS)]);
 }
-/** Per table, the key bits that are colour bits (96-127, the descriptor's last word), as a mask of the key. */
-function colourMasks(sets: number[][]): number[] {
-  return sets.map((set) => set.reduce((m, b, i) => (b >= 96 ? m | (1 << (set.length - 1 - i)) : m), 0));
+/**
+ * Per table, the key bits that a query without hues tries every value of: its colour bits (96-127,
+ * the descriptor's last word) as a mask of the key, or 0 when it holds more than GREY_KEY_COLOUR_BITS.
+ */
+function greyMasks(sets: number[][]): number[] {
+  return sets.map((set) => {
+    const m = set.reduce((acc, b, i) => (b >= 96 ? acc | (1 << (set.length - 1 - i)) : acc), 0);
+    return set.filter((b) => b >= 96).length <= GREY_KEY_COLOUR_BITS ? m : 0;
+  });
 }
-function bitCount(v: number): number { let c = 0; for (; v; v &= v - 1) c++; return c; }
 /**
  * The thumbnail-code tables' keys grow the same way (12 bits up to ~10 000 records, 16 from
  * ~100 000), so that the buckets a query probes (per variant of its thumbnail: 8 tables x the
@@ -203,6 +208,11 @@ function popcnt(v: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+/** Hamming distance of a query descriptor (its words d0-d3) to the stored one at kd[ko], the colour word (the last) counting at most `cap`. */
+function descDist(kd: Uint32Array, ko: number, d0: number, d1: number, d2: number, d3: number, cap: number): number {
+  return popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + Math.min(cap, popcnt(d3 ^ kd[ko + 3]!));
+}
+
 function keyOf(desc: Uint32Array, o: number, bits: number[]): number {
   let k = 0;
   for (let i = 0; i < bits.length; i++) { const b = bits[i]!; k = (k << 1) | ((desc[o + (b >> 5)]! >>> (b & 31)) & 1); }
@@ -261,7 +271,7 @@ export class ImageIndex {
   // hash tables as linked lists in typed arrays: head[t][key] -> newest entry, next[t][entry]
   private keyBits = MIN_KEY_BITS;
   private keySets = keySetsFor(MIN_KEY_BITS);
-  private colourMask = colourMasks(this.keySets);
+  private greyMask = greyMasks(this.keySets);
   private heads: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1 << MIN_KEY_BITS).fill(-1));
   private counts: Uint16Array[] = Array.from({ length: TABLES }, () => new Uint16Array(1 << MIN_KEY_BITS));
   private nexts: Int32Array[] = Array.from({ length: TABLES }, () => new Int32Array(1024));
@@ -336,7 +346,7 @@ export class ImageIndex {
   private rehash(bits: number): void {
     this.keyBits = bits;
     this.keySets = keySetsFor(bits);
-    this.colourMask = colourMasks(this.keySets);
+    this.greyMask = greyMasks(this.keySets);
     this.heads = Array.from({ length: TABLES }, () => new Int32Array(1 << bits).fill(-1));
     this.counts = Array.from({ length: TABLES }, () => new Uint16Array(1 << bits));
     for (let k = 0; k < this.nKp; k++) this.insertKp(k);
@@ -420,7 +430,7 @@ export class ImageIndex {
         touched.length = 0;
         for (let t = 0; t < TABLES; t++) {
           // a query without hues: every value of the key's colour bits (in tables whose key holds few)
-          const cm = q.grey && bitCount(this.colourMask[t]!) <= GREY_KEY_COLOUR_BITS ? this.colourMask[t]! : 0;
+          const cm = q.grey ? this.greyMask[t]! : 0;
           const key0 = keyOf(D, o, this.keySets[t]!) & ~cm;
           for (let sub = cm; ; sub = (sub - 1) & cm) {
             const key = key0 | sub;
@@ -429,8 +439,7 @@ export class ImageIndex {
               for (let k = this.heads[t]![key]!; k >= 0; k = nx[k]!) {
                 if (this.stamp[k] === g) continue;
                 this.stamp[k] = g;
-                const ko = k * DESC_WORDS;
-                const dist = popcnt(d0 ^ this.kpDesc[ko]!) + popcnt(d1 ^ this.kpDesc[ko + 1]!) + popcnt(d2 ^ this.kpDesc[ko + 2]!) + Math.min(cap, popcnt(d3 ^ this.kpDesc[ko + 3]!));
+                const dist = descDist(this.kpDesc, k * DESC_WORDS, d0, d1, d2, d3, cap);
                 if (dist > MATCH_DIST) continue;
                 const slot = this.kpSlot[k]!;
                 if (!this.slots[slot]!.alive) continue;
@@ -521,8 +530,7 @@ export class ImageIndex {
       const o = i * DESC_WORDS, d0 = D[o]!, d1 = D[o + 1]!, d2 = D[o + 2]!, d3 = D[o + 3]!;
       let b1 = MATCH_DIST + 1, k1 = -1, b2 = MATCH_DIST + 1, k2 = -1;
       for (let k = s.kpStart, e = s.kpStart + s.n; k < e; k++) {
-        const ko = k * DESC_WORDS;
-        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + Math.min(cap, popcnt(d3 ^ kd[ko + 3]!));
+        const dist = descDist(kd, k * DESC_WORDS, d0, d1, d2, d3, cap);
         if (dist < b1) { b2 = b1; k2 = k1; b1 = dist; k1 = k; } else if (dist < b2) { b2 = dist; k2 = k; }
       }
       if (k1 >= 0) out.push(i, k1, b1);
@@ -644,8 +652,7 @@ export class ImageIndex {
       for (let k = 0; k < s.n; k++) {
         const dx = px[k]! - x, dy = py[k]! - y;
         if (dx * dx + dy * dy > R2 || Math.abs(ls - pl[k]!) > 1) continue;
-        const ko = (s.kpStart + k) * DESC_WORDS;
-        const dist = popcnt(d0 ^ kd[ko]!) + popcnt(d1 ^ kd[ko + 1]!) + popcnt(d2 ^ kd[ko + 2]!) + Math.min(cap, popcnt(d3 ^ kd[ko + 3]!));
+        const dist = descDist(kd, (s.kpStart + k) * DESC_WORDS, d0, d1, d2, d3, cap);
         if (dist < best) { best = dist; bk = k; }
       }
       if (bk >= 0) matches.push({ q: i, k: s.kpStart + bk, d: best });
