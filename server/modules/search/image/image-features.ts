@@ -7,11 +7,13 @@
 //    for partial views and motifs small inside a scene; the index retrieves them through hash
 //    tables on parts of the code and verifies the geometry (position, scale, angle).
 //
-// The stored object is plain JSON (numbers and base64 strings), about 10 KB per image (at most 15).
+// The stored object is plain JSON (numbers and base64 strings), about 13.5 KB per image (at most 16).
 import sharp from 'sharp';
 
 /**
- * Version of the stored features: 3 keeps up to 480 keypoints an image (2 kept 320, 1 kept 160;
+ * Version of the stored features: 4 stores the thumbnail at 32x32 (3 older ones at 16x16, which
+ * is now derived from it): the corner windows (image-global.ts) tell the corners of look-alike
+ * motifs apart at that size and not at 16x16. 3 keeps up to 480 keypoints an image (2 kept 320, 1 kept 160;
  * generated motifs have 320 on average under 480, 249 under 320: many have fewer corners). A
  * partial view (a corner of a carpet, 30-50% of its side) shows a tenth to a quarter of the
  * motif, so of the stored keypoints only that share can match it, and among those only the ones
@@ -22,7 +24,7 @@ import sharp from 'sharp';
  * an older version stay usable (same descriptors, fewer of them) until the background upgrade
  * recomputes them (registry/feature-upgrade.ts).
  */
-export const FEATURE_VERSION = 3;
+export const FEATURE_VERSION = 4;
 
 /** Crop box, fractions of the (auto-oriented) query image. */
 export interface CropBox { x: number; y: number; w: number; h: number }
@@ -32,7 +34,7 @@ export interface ImageFeatures {
   /** working size the keypoint coordinates refer to */
   w: number;
   h: number;
-  /** 16x16 RGB thumbnail of the whole (cropped) image, base64 (768 bytes) */
+  /** FINE_THUMB x FINE_THUMB RGB thumbnail of the whole (cropped) image, base64 (3 072 bytes; 16x16, 768 bytes, before version 4) */
   g: string;
   /** keypoints, base64: n x KP_BYTES (x u16, y u16, level u8, angle u8, 16-byte descriptor) */
   k: string;
@@ -61,6 +63,8 @@ export interface FeatureOptions {
 export const KP_BYTES = 22;
 export const DESC_WORDS = 4; // 128 bits
 export const THUMB = 16;
+/** Side of the stored thumbnail (version 4 on); THUMB's is its 2x2 average. */
+export const FINE_THUMB = 32;
 export const QTHUMB = 48;
 export const PATCH_R = 12; // descriptor half-width in pixels of the keypoint's level
 export const LEVEL_STEP = Math.SQRT2;
@@ -462,6 +466,16 @@ export function thumbnail(rgb: Rgb, box?: { x: number; y: number; w: number; h: 
   return out;
 }
 
+/** The 2x2 average of a square RGB thumbnail (a 16x16 one from the stored 32x32: the same area averages, up to rounding). */
+export function halveThumb(t: Uint8Array, side: number): Uint8Array {
+  const h = side >> 1, out = new Uint8Array(h * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < h; x++) for (let c = 0; c < 3; c++) {
+    const o = (2 * y * side + 2 * x) * 3 + c, r = side * 3;
+    out[(y * h + x) * 3 + c] = (t[o]! + t[o + 3]! + t[o + r]! + t[o + r + 3]! + 2) >> 2;
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------------------
 // Public API
 
@@ -502,7 +516,7 @@ export async function computeImageFeatures(input: Buffer, opts: FeatureOptions =
   }, opts.crop, opts.limitInputPixels ?? 50_000_000);
   const kps = extractKeypoints(rgb, role, fine);
   const { k, m } = packKeypoints(kps, rgb.w, rgb.h);
-  const g = Buffer.from(thumbnail(rgb));
+  const g = Buffer.from(thumbnail(rgb, undefined, FINE_THUMB));
   const out: ImageFeatures = { v: FEATURE_VERSION, w: rgb.w, h: rgb.h, g: g.toString('base64'), k: k.toString('base64') };
   if (m) out.m = m.toString('base64');
   if (role === 'query') {
