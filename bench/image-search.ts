@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { alter, ALTER_KINDS, makeRng } from '../test/support/motifs.js';
 import {
-  computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, keypointCount, type ImageFeatures,
+  computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, FINE_THUMB, halveThumb, keypointCount, type ImageFeatures,
 } from '../server/modules/search/image/image-features.js';
 import { ImageIndex, decodeFeatures, type DecodedFeatures } from '../server/modules/search/image/image-index.js';
 
@@ -65,13 +65,13 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Synthetic record: random keypoints and thumbnail, same shape (and as many keypoints) as real ones. */
 function synthetic(rng: () => number, n: number): DecodedFeatures {
-  const geom = new Float32Array(n * 4), desc = new Uint32Array(n * DESC_WORDS), thumb = new Uint8Array(768);
+  const geom = new Float32Array(n * 4), desc = new Uint32Array(n * DESC_WORDS), fine = new Uint8Array(FINE_THUMB * FINE_THUMB * 3);
   for (let i = 0; i < n; i++) {
     geom[4 * i] = rng() * 512; geom[4 * i + 1] = rng() * 512; geom[4 * i + 2] = Math.SQRT2 ** Math.floor(rng() * 6); geom[4 * i + 3] = rng() * 6.28;
     for (let j = 0; j < DESC_WORDS; j++) desc[i * DESC_WORDS + j] = (rng() * 4294967296) >>> 0;
   }
-  for (let i = 0; i < 768; i++) thumb[i] = Math.floor(rng() * 256);
-  return { w: 512, h: 512, n, geom, desc, thumb };
+  for (let i = 0; i < fine.length; i++) fine[i] = Math.floor(rng() * 256);
+  return { w: 512, h: 512, n, geom, desc, thumb: halveThumb(fine, FINE_THUMB), fine };
 }
 
 async function main() {

@@ -23,7 +23,7 @@ import mongoose, { Types } from 'mongoose';
 import { startEmbeddedStore } from '../server/db/embedded/index.js';
 import { RegistryEntry } from '../server/modules/search/registry-entry.model.js';
 import { entryFromApplication, searchText, PUBLIC } from '../server/modules/search/search.service.js';
-import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, keypointCount, KP_BYTES, THUMB, type ImageFeatures } from '../server/modules/search/image/image-features.js';
+import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, FINE_THUMB, keypointCount, KP_BYTES, type ImageFeatures } from '../server/modules/search/image/image-features.js';
 import { ImageIndex } from '../server/modules/search/image/image-index.js';
 import { alter, makeRng, renderMotif, type AlterKind } from '../test/support/motifs.js';
 
@@ -121,7 +121,7 @@ function randomFeatures(r: () => number, n: number): ImageFeatures {
     k.writeUInt8(Math.floor(r() * 256), o + 5);
     for (let j = 0; j < DESC_WORDS; j++) k.writeUInt32LE(Math.floor(r() * 4294967296), o + 6 + 4 * j);
   }
-  const g = Buffer.alloc(THUMB * THUMB * 3);
+  const g = Buffer.alloc(FINE_THUMB * FINE_THUMB * 3);
   for (let i = 0; i < g.length; i++) g[i] = Math.floor(r() * 256);
   return { v: FEATURE_VERSION, w: 512, h: 512, g: g.toString('base64'), k: k.toString('base64') };
 }
