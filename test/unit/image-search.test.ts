@@ -347,6 +347,29 @@ describe('image search', function () {
       assert.ok(fine >= 11 && fine > coarse, `32x32 ${fine}, 16x16 ${coarse}`); // measured 12 and 9
     });
 
+    it('scores corner windows as the correlation of the normalised cells (summed-area tables, in colour and grey)', async () => {
+      const meta = await sharp(originals[2]!).metadata();
+      const crop = await sharp(originals[2]!).extract({ left: 0, top: 0, width: Math.round(meta.width! * 0.4), height: Math.round(meta.height! * 0.35) }).jpeg().toBuffer();
+      const q = await computeQueryFeatures(crop), mini = new Uint8Array(Buffer.from(q.t!, 'base64'));
+      for (const grey of [false, true]) for (const j of [2, 3, 40]) {
+        const cq = cornerQuery(mini, q.w / q.h, FINE_THUMB, grey), thumb = decodeFeatures(features[j]!).fine!;
+        // the reference: each window's cells copied, made zero-mean per channel, scaled by their norm plus the floor
+        let ref = -1;
+        for (const { kw, kh, views } of cq.shapes) for (let c = 0; c < 4; c++) {
+          const x0 = c & 1 ? FINE_THUMB - kw : 0, y0 = c & 2 ? FINE_THUMB - kh : 0, n = kw * kh, w = new Float64Array(n * 3);
+          for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) {
+            const o = ((y0 + y) * FINE_THUMB + x0 + x) * 3;
+            w[(y * kw + x) * 3 + ch] = grey ? 0.299 * thumb[o]! + 0.587 * thumb[o + 1]! + 0.114 * thumb[o + 2]! : thumb[o + ch]!;
+          }
+          for (let ch = 0; ch < 3; ch++) { let m = 0; for (let k = 0; k < n; k++) m += w[k * 3 + ch]!; for (let k = 0; k < n; k++) w[k * 3 + ch]! -= m / n; }
+          const norm = Math.sqrt(w.reduce((a, v) => a + v * v, 0)) + 8 * Math.sqrt(n);
+          for (const v of views) ref = Math.max(ref, v.reduce((a, x, k) => a + x * w[k]!, 0) / norm);
+        }
+        const got = cornerScore(cq, thumb).score;
+        assert.ok(Math.abs(got - ref) < 1e-4, `grey ${grey}, record ${j}: ${got} vs ${ref}`);
+      }
+    });
+
     it('also compares the look-alikes of its best candidates (query expansion)', async () => {
       // a query without keypoints and one thumbnail candidate: the index returns that record and,
       // through expansion, its near twin (the same motif brightened), which no retrieval path found

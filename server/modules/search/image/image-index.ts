@@ -13,7 +13,7 @@
 // and the best of them get the fine comparison - every query keypoint against every keypoint of
 // the record - which is also what exhaustive() applies to every record.
 import { DESC_WORDS, FINE_THUMB, KP_BYTES, LEVEL_STEP, MIRROR_ANGLE, THUMB, halveThumb, type ImageFeatures, type Raster } from './image-features.js';
-import { GTABLES, GWORDS, cornerPoseMap, cornerQuery, cornerScore, globalCode, globalMatch, gkey, normaliseThumb, pool, poseMap, queryBases, queryThumbs, variantCells, type CornerMatch, type CornerQuery, type PoseMap } from './image-global.js';
+import { GTABLES, GWORDS, cornerPoseMap, cornerQuery, cornerScore, fineCornerScore, globalCode, globalMatch, gkey, normaliseThumb, pool, poseMap, queryBases, queryThumbs, variantCells, type CornerMatch, type CornerQuery, type PoseMap } from './image-global.js';
 import { MATCH_DIST, MatchBuf, chromaCorr, combineScore, photometric, singleHue, verify, type Match, type Verified } from './image-verify.js';
 
 export interface QueryOptions {
@@ -505,21 +505,7 @@ export class ImageIndex {
     for (const sl of voted) { votes[2 * sl] = 0; votes[2 * sl + 1] = 0; wgc[sl] = 0; }
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
     const gbest = new Map<number, number>();
-    for (const v of q.probes) {
-      const code = globalCode(q.pooled[v]!);
-      for (let tb = 0; tb < GTABLES; tb++) {
-        const key = gkey(code, tb, this.gkeyBits), heads = this.gheads[tb]!, nx = this.gnexts[tb]!;
-        for (let probe = -1; probe < this.gkeyBits; probe++) {
-          const k2 = probe < 0 ? key : key ^ (1 << probe);
-          for (let sl = heads[k2]!; sl >= 0; sl = nx[sl]!) {
-            const o = sl * GWORDS;
-            const d = popcnt(code[0]! ^ this.gcodes[o]!) + popcnt(code[1]! ^ this.gcodes[o + 1]!) + popcnt(code[2]! ^ this.gcodes[o + 2]!) + popcnt(code[3]! ^ this.gcodes[o + 3]!);
-            const prev = gbest.get(sl);
-            if (prev === undefined || d < prev) gbest.set(sl, d);
-          }
-        }
-      }
-    }
+    for (const v of q.probes) this.codeNeighbours(globalCode(q.pooled[v]!), gbest);
     // the nearest codes, then the best of those by the thumbnail correlation itself
     const have = inCands;
     const near = [...gbest.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, GLOBAL_PRESELECT);
@@ -544,21 +530,31 @@ export class ImageIndex {
     return rr;
   }
 
-  /** The records whose thumbnail code is nearest a stored record's (its look-alikes), nearest first. */
-  private lookAlikes(slot: number, m: number): number[] {
-    const code = this.gcodes.subarray(slot * GWORDS, (slot + 1) * GWORDS), best = new Map<number, number>();
+  /**
+   * The records in the thumbnail-code buckets of `code` (its key in each table and the keys one
+   * bit away), each with its smallest Hamming distance to the codes probed into `best` so far.
+   */
+  private codeNeighbours(code: Uint32Array, best: Map<number, number>): void {
     for (let tb = 0; tb < GTABLES; tb++) {
       const key = gkey(code, tb, this.gkeyBits), heads = this.gheads[tb]!, nx = this.gnexts[tb]!;
       for (let probe = -1; probe < this.gkeyBits; probe++) {
         const k2 = probe < 0 ? key : key ^ (1 << probe);
         for (let sl = heads[k2]!; sl >= 0; sl = nx[sl]!) {
-          if (sl === slot || best.has(sl) || !this.slots[sl]!.alive) continue;
           const o = sl * GWORDS;
-          best.set(sl, popcnt(code[0]! ^ this.gcodes[o]!) + popcnt(code[1]! ^ this.gcodes[o + 1]!) + popcnt(code[2]! ^ this.gcodes[o + 2]!) + popcnt(code[3]! ^ this.gcodes[o + 3]!));
+          const d = popcnt(code[0]! ^ this.gcodes[o]!) + popcnt(code[1]! ^ this.gcodes[o + 1]!) + popcnt(code[2]! ^ this.gcodes[o + 2]!) + popcnt(code[3]! ^ this.gcodes[o + 3]!);
+          const prev = best.get(sl);
+          if (prev === undefined || d < prev) best.set(sl, d);
         }
       }
     }
-    return [...best.entries()].sort((a, b) => a[1] - b[1]).slice(0, m).map(([sl]) => sl);
+  }
+
+  /** The `m` live records whose thumbnail code is nearest a stored record's (its look-alikes), nearest first. */
+  private lookAlikes(slot: number, m: number): number[] {
+    const best = new Map<number, number>();
+    this.codeNeighbours(this.gcodes.subarray(slot * GWORDS, (slot + 1) * GWORDS), best);
+    best.delete(slot);
+    return [...best.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, m).map(([sl]) => sl);
   }
 
   /** All matches within MATCH_DIST between the query's descriptors D and one record (best 2 per query keypoint). */
@@ -637,7 +633,7 @@ export class ImageIndex {
     let c = q.cornerScores.get(slot);
     if (c === undefined) {
       const s = this.slots[slot]!;
-      q.cornerScores.set(slot, (c = s.fine ? cornerScore(q.corners.fine, s.fine) : cornerScore(q.corners.coarse, s.thumb)));
+      q.cornerScores.set(slot, (c = s.fine ? fineCornerScore(q.corners.coarse, s.thumb, q.corners.fine, s.fine) : cornerScore(q.corners.coarse, s.thumb)));
     }
     return c;
   }
