@@ -11,9 +11,9 @@
 import sharp from 'sharp';
 
 /**
- * Version of the stored features: 4 stores the thumbnail at 32x32 (3 older ones at 16x16, which
- * is now derived from it): the corner windows (image-global.ts) tell the corners of look-alike
- * motifs apart at that size and not at 16x16. 3 keeps up to 480 keypoints an image (2 kept 320, 1 kept 160;
+ * Version of the stored features: 4 stores the thumbnail at 32x32 (up to 3: at 16x16, which is
+ * now derived from the 32x32 one): the corner windows (image-global.ts) tell the corners of
+ * look-alike motifs apart at that size and not at 16x16. 3 keeps up to 480 keypoints an image (2 kept 320, 1 kept 160;
  * generated motifs have 320 on average under 480, 249 under 320: many have fewer corners). A
  * partial view (a corner of a carpet, 30-50% of its side) shows a tenth to a quarter of the
  * motif, so of the stored keypoints only that share can match it, and among those only the ones
