@@ -226,6 +226,11 @@ function bilinear(img: Float32Array, w: number, h: number, x: number, y: number)
   return (img[o]! * (1 - fx) + img[o + 1]! * fx) * (1 - fy) + (img[o + w]! * (1 - fx) + img[o + w + 1]! * fx) * fy;
 }
 
+/** Luminance of an RGB value (Rec. 601 weights): the grey plane of the keypoints, and what a query without hues is compared by. */
+export function luma(r: number, g: number, b: number): number {
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
+
 // ------------------------------------------------------------------------------------------
 // Keypoints
 
@@ -391,7 +396,7 @@ export function extractKeypoints(rgb: Rgb, role: 'index' | 'query', fine = 0): K
   const grey = new Float32Array(n0 * 3);
   for (let i = 0, o = 0; i < n0; i++, o += 3) {
     const r = data[o]!, g = data[o + 1]!, b = data[o + 2]!;
-    grey[i * 3] = 0.299 * r + 0.587 * g + 0.114 * b;
+    grey[i * 3] = luma(r, g, b);
     grey[i * 3 + 1] = r - g;
     grey[i * 3 + 2] = (r + g) / 2 - b;
   }

@@ -1,7 +1,7 @@
 // The global descriptor of photo search: a 16x16 colour thumbnail, normalised per channel,
 // compared over the 8 rotations/mirrors and, on the query side, over scales, small angles and
 // keystones (a photo taken at a slant); and its 96-bit LSH code for retrieval.
-import { QTHUMB, THUMB } from './image-features.js';
+import { QTHUMB, THUMB, luma } from './image-features.js';
 
 /** What a query brings to the thumbnail comparison. */
 export interface ThumbQuery { qthumbs: Float32Array[]; pooled: Float32Array[] }
@@ -246,7 +246,7 @@ export interface CornerQuery {
 function normaliseCells(v: Float32Array, n: number, grey: boolean): Float32Array {
   if (grey) {
     for (let k = 0; k < n; k++) {
-      const l = 0.299 * v[k * 3]! + 0.587 * v[k * 3 + 1]! + 0.114 * v[k * 3 + 2]!;
+      const l = luma(v[k * 3]!, v[k * 3 + 1]!, v[k * 3 + 2]!);
       v[k * 3] = l; v[k * 3 + 1] = l; v[k * 3 + 2] = l;
     }
   }
@@ -315,7 +315,7 @@ export function cornerScore(cq: CornerQuery, thumb: Uint8Array, only?: number[],
   const T = CELLS;
   for (let i = 0; i < N * N; i++) {
     const o = i * 3;
-    if (cq.grey) T[o] = T[o + 1] = T[o + 2] = 0.299 * thumb[o]! + 0.587 * thumb[o + 1]! + 0.114 * thumb[o + 2]!;
+    if (cq.grey) T[o] = T[o + 1] = T[o + 2] = luma(thumb[o]!, thumb[o + 1]!, thumb[o + 2]!);
     else { T[o] = thumb[o]!; T[o + 1] = thumb[o + 1]!; T[o + 2] = thumb[o + 2]!; }
   }
   SAT.fill(0, 0, M * M * 4);
