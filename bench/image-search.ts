@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { alter, ALTER_KINDS, makeRng } from '../test/support/motifs.js';
 import {
-  computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, FINE_THUMB, halveThumb, keypointCount, type ImageFeatures,
+  computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, FINE_THUMB, halveThumb, keypointCount, LUMA_THUMB, type ImageFeatures,
 } from '../server/modules/search/image/image-features.js';
 import { ImageIndex, decodeFeatures, type DecodedFeatures } from '../server/modules/search/image/image-index.js';
 
@@ -71,7 +71,9 @@ function synthetic(rng: () => number, n: number): DecodedFeatures {
     for (let j = 0; j < DESC_WORDS; j++) desc[i * DESC_WORDS + j] = (rng() * 4294967296) >>> 0;
   }
   for (let i = 0; i < fine.length; i++) fine[i] = Math.floor(rng() * 256);
-  return { w: 512, h: 512, n, geom, desc, thumb: halveThumb(fine, FINE_THUMB), fine };
+  const luma = new Uint8Array(LUMA_THUMB * LUMA_THUMB);
+  for (let i = 0; i < luma.length; i++) luma[i] = Math.floor(rng() * 256);
+  return { w: 512, h: 512, n, geom, desc, thumb: halveThumb(fine, FINE_THUMB), fine, luma };
 }
 
 async function main() {

@@ -23,7 +23,7 @@ import mongoose, { Types } from 'mongoose';
 import { startEmbeddedStore } from '../server/db/embedded/index.js';
 import { RegistryEntry } from '../server/modules/search/registry-entry.model.js';
 import { entryFromApplication, searchText, PUBLIC } from '../server/modules/search/search.service.js';
-import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, FINE_THUMB, keypointCount, KP_BYTES, type ImageFeatures } from '../server/modules/search/image/image-features.js';
+import { computeImageFeatures, computeQueryFeatures, DESC_WORDS, FEATURE_VERSION, FINE_THUMB, keypointCount, KP_BYTES, LUMA_THUMB, type ImageFeatures } from '../server/modules/search/image/image-features.js';
 import { ImageIndex } from '../server/modules/search/image/image-index.js';
 import { alter, makeRng, renderMotif, type AlterKind } from '../test/support/motifs.js';
 
@@ -123,7 +123,9 @@ function randomFeatures(r: () => number, n: number): ImageFeatures {
   }
   const g = Buffer.alloc(FINE_THUMB * FINE_THUMB * 3);
   for (let i = 0; i < g.length; i++) g[i] = Math.floor(r() * 256);
-  return { v: FEATURE_VERSION, w: 512, h: 512, g: g.toString('base64'), k: k.toString('base64') };
+  const y = Buffer.alloc(LUMA_THUMB * LUMA_THUMB);
+  for (let i = 0; i < y.length; i++) y[i] = Math.floor(r() * 256);
+  return { v: FEATURE_VERSION, w: 512, h: 512, g: g.toString('base64'), y: y.toString('base64'), k: k.toString('base64') };
 }
 
 async function main() {

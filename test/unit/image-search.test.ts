@@ -3,7 +3,7 @@
 // kind of query, and searched among the originals plus distractors.
 //
 // Measured here (30 originals + 120 distractors, 12 queries per kind), rank of the original, with
-// feature version 4 (480 keypoints, 32x32 thumbnail): mild, tilt, photo, scene with the crop box
+// feature version 4 (480 keypoints, 32x32 thumbnail) and 5 (+ 64x64 luminance, the same figures): mild, tilt, photo, scene with the crop box
 // 100% first · slant 100% top 5 · partial views 83% top 5 (92% with the 16x16 corner windows of
 // version 3, which took a region view near a corner for the corner; among 3 000 motifs the 32x32
 // ones find more, README; 75% before sepia views were matched by their grey descriptor bits, 67%
@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import sharp, { type Sharp } from 'sharp';
 import { renderMotif, alter, FAMILY_NAMES, type AlterKind } from '../support/motifs.js';
 import {
-  FINE_THUMB, THUMB, computeImageFeatures, computeQueryFeatures, featureSize, halveThumb, type ImageFeatures,
+  FINE_THUMB, LUMA_THUMB, THUMB, computeImageFeatures, computeQueryFeatures, featureSize, halveThumb, lumaChroma, type ImageFeatures,
 } from '../../server/modules/search/image/image-features.js';
 import { cornerQuery, cornerScore } from '../../server/modules/search/image/image-global.js';
 import { ImageIndex, decodeFeatures, exhaustiveSearch, topK } from '../../server/modules/search/image/image-index.js';
@@ -47,10 +47,11 @@ describe('image search', function () {
     it('are small, plain JSON and survive a round trip', async () => {
       const f = features[0]!;
       const size = featureSize(f);
-      // up to 480 keypoints of 22 bytes and a 3 072-byte thumbnail, in base64 (this motif's: about 14 KB)
-      assert.ok(size < 16_000, `features take ${size} bytes`);
-      assert.equal(f.v, 4);
+      // up to 480 keypoints of 22 bytes, a 3 072-byte thumbnail and a 4 096-byte luminance one, in base64 (this motif's: about 19 KB)
+      assert.ok(size < 22_000, `features take ${size} bytes`);
+      assert.equal(f.v, 5);
       assert.equal(Buffer.from(f.g, 'base64').length, FINE_THUMB * FINE_THUMB * 3);
+      assert.equal(Buffer.from(f.y!, 'base64').length, LUMA_THUMB * LUMA_THUMB);
       const back = JSON.parse(JSON.stringify(f)) as ImageFeatures;
       const idx = new ImageIndex();
       idx.add('x', back);
@@ -59,11 +60,17 @@ describe('image search', function () {
       assert.ok(hits[0]!.similarity > 0.9 && hits[0]!.similarity <= 1);
     });
 
-    it('store a 32x32 thumbnail from which the 16x16 one is derived; older features (16x16) still search', async () => {
+    it('store a 32x32 thumbnail from which the 16x16 one is derived, and a 64x64 luminance; older features still search', async () => {
       const d = decodeFeatures(features[1]!);
       assert.equal(d.fine?.length, FINE_THUMB * FINE_THUMB * 3);
       assert.equal(d.thumb.length, THUMB * THUMB * 3);
       assert.deepEqual([...d.thumb], [...halveThumb(d.fine!, FINE_THUMB)]);
+      // the luminance of the 32x32 thumbnail's cells is the average of the 64x64 luminance's (within rounding)
+      const y = d.luma!, lumaOf = (i: number) => 0.299 * d.fine![3 * i]! + 0.587 * d.fine![3 * i + 1]! + 0.114 * d.fine![3 * i + 2]!;
+      for (const i of [0, 100, 527, 1023]) {
+        const cx = i % FINE_THUMB, cy = Math.floor(i / FINE_THUMB), o = 2 * cy * LUMA_THUMB + 2 * cx;
+        assert.ok(Math.abs((y[o]! + y[o + 1]! + y[o + LUMA_THUMB]! + y[o + LUMA_THUMB + 1]!) / 4 - lumaOf(i)) < 2, `cell ${i}`);
+      }
       // a version 3 record (its thumbnail 16x16) until the upgrade pass recomputes it: same answer
       const old: ImageFeatures = { ...features[1]!, v: 3, g: Buffer.from(d.thumb).toString('base64') };
       const idx = new ImageIndex();
@@ -71,9 +78,19 @@ describe('image search', function () {
       idx.add('new', features[2]!);
       const meta = await sharp(originals[1]!).metadata();
       const corner = await sharp(originals[1]!).extract({ left: 0, top: 0, width: Math.round(meta.width! * 0.45), height: Math.round(meta.height! * 0.45) }).jpeg().toBuffer();
-      const hits = idx.query(await computeQueryFeatures(corner), { limit: 2 });
+      const q = await computeQueryFeatures(corner);
+      const hits = idx.query(q, { limit: 2 });
       assert.equal(hits[0]?.id, 'old');
       assert.ok(hits[0]!.corner !== undefined && hits[0]!.corner > 0.5, `corner ${hits[0]!.corner}`);
+      // a version 4 record (no luminance thumbnail): its corner windows at 32x32, found the same
+      const v4: ImageFeatures = { ...features[1]!, v: 4 };
+      delete v4.y;
+      const idx4 = new ImageIndex();
+      idx4.add('v4', v4);
+      idx4.add('new', features[2]!);
+      const hits4 = idx4.query(q, { limit: 2 });
+      assert.equal(hits4[0]?.id, 'v4');
+      assert.ok(hits4[0]!.corner! > 0.5, `corner ${hits4[0]!.corner}`);
     });
 
     it('refuse what is not an image', async () => {
@@ -319,7 +336,17 @@ describe('image search', function () {
       assert.ok(others.every((c) => c < mine.corner!), `best other corner ${Math.max(...others)} vs ${mine.corner}`);
     });
 
-    it('tells the corners of look-alike motifs apart in their 32x32 thumbnails, not in the 16x16 ones', async () => {
+    it('retrieves the original of a corner view by the codes of its corner windows alone', async () => {
+      // no keypoint votes, no whole-thumbnail candidates: only the corner-window codes can bring it
+      for (const [k, turn] of [[4, 90], [7, 0], [9, 180]] as const) {
+        const meta = await sharp(originals[k]!).metadata();
+        const crop = await sharp(originals[k]!).extract({ left: meta.width! - Math.round(meta.width! * 0.4), top: 0, width: Math.round(meta.width! * 0.4), height: Math.round(meta.height! * 0.38) }).rotate(turn).jpeg().toBuffer();
+        const q = await computeQueryFeatures(crop);
+        assert.equal(index.query(q, { limit: 1, candidates: 0, globalCandidates: 0 })[0]?.id, `m${k}`, `motif ${k}`);
+      }
+    });
+
+    it('tells the corners of look-alike motifs apart in their 64x64 and 32x32 thumbnails, not in the 16x16 ones', async () => {
       // rosettes of one palette: a ring and a dozen petals, whose corners differ by where a petal tip falls
       const fam = FAMILY_NAMES.indexOf('rosette'), sibs: { jpeg: Buffer; d: ReturnType<typeof decodeFeatures> }[] = [];
       let palette: string | undefined;
@@ -331,7 +358,8 @@ describe('image search', function () {
         sibs.push({ jpeg: m.jpeg, d: decodeFeatures(await computeImageFeatures(m.jpeg)) });
       }
       assert.equal(sibs.length, 16);
-      let fine = 0, coarse = 0;
+      let finest = 0, fine = 0, coarse = 0;
+      const cells = new Uint8Array(LUMA_THUMB * LUMA_THUMB * 3);
       for (let i = 0; i < sibs.length; i++) {
         const f = 0.3 + (i % 5) * 0.04;
         const crop = await sharp(sibs[i]!.jpeg).extract({ left: i % 2 ? 384 - Math.round(384 * f) : 0, top: 0, width: Math.round(384 * f), height: Math.round(384 * f) }).jpeg({ quality: 80 }).toBuffer();
@@ -340,11 +368,13 @@ describe('image search', function () {
           const cq = cornerQuery(mini, q.w / q.h, side, false), sc = sibs.map((s) => cornerScore(cq, pick(s.d)).score);
           return sc.every((v, j) => j === i || v < sc[i]!);
         };
+        if (first(LUMA_THUMB, (d) => lumaChroma(d.luma!, LUMA_THUMB, d.fine!, cells).slice())) finest++;
         if (first(FINE_THUMB, (d) => d.fine!)) fine++;
         if (first(THUMB, (d) => d.thumb)) coarse++;
       }
-      console.log(`      own corner first among 16 rosettes of one palette: 32x32 ${fine}, 16x16 ${coarse}`);
+      console.log(`      own corner first among 16 rosettes of one palette: 64x64 ${finest}, 32x32 ${fine}, 16x16 ${coarse}`);
       assert.ok(fine >= 11 && fine > coarse, `32x32 ${fine}, 16x16 ${coarse}`); // measured 12 and 9
+      assert.ok(finest > fine, `64x64 ${finest}, 32x32 ${fine}`); // measured 13
     });
 
     it('scores corner windows as the correlation of the normalised cells (summed-area tables, in colour and grey)', async () => {
