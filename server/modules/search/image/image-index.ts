@@ -8,7 +8,9 @@
 // of the rotation and scale change it implies (weak geometric consistency: the keypoints of the
 // true record agree on both, chance matches spread out). Global: LSH on the
 // 16x16 thumbnail's codes for every rotation/scale/keystone variant of the query, the nearest
-// codes then ranked by the correlation itself. The candidates are re-ranked (geometric
+// codes then ranked by the correlation itself. Corners: LSH on the codes of each record's corner
+// windows for the whole query, the nearest ranked by the corner windows' correlation (a view of
+// the motif's corner may match no keypoint). The candidates are re-ranked (geometric
 // verification of their hashed matches, colour check, thumbnail correlation: image-verify.ts),
 // and the best of them get the fine comparison - every query keypoint against every keypoint of
 // the record - which is also what exhaustive() applies to every record.

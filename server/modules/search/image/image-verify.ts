@@ -277,8 +277,9 @@ const GLOBAL_HUE_ZERO = -0.2, GLOBAL_HUE_FULL = 0.7, GLOBAL_HUE_MIN = 0.4;
  * Re-weighed for the 64x64 corner windows (feature version 5), which tell look-alikes apart
  * better than a dozen chance inliers do (floor 0.4, weight 0.8, scale 20 before). Chosen on 100
  * partial views among 3 020 motifs (top 30 re-scored offline): 79 -> 81 in the top 5, 54 -> 58
- * first; then on 40 views not looked at before, in the search itself: 27 -> 30 (scale 40: the
- * same there, but a region view with 6 inliers of the unit tests lost to weak thumbnail matches).
+ * first; on 40 views not looked at before, in the search itself: 27 -> 29 (weight 0.95 and
+ * scale 40: 30, but a region view of the unit tests, 6 inliers, lost to weak thumbnail matches);
+ * the other kinds of query: the same (slanted: one more first).
  */
 const CORNER_FLOOR = 0.6, CORNER_WEIGHT = 0.9, LOCAL_SCALE = 25;
 
