@@ -447,7 +447,7 @@ describe('image search', function () {
 
   describe('recall by kind of query', () => {
     // Regression guards on this small set (12 queries a kind, deterministic): each just under what
-    // it measures (feature version 4: 100% for the first five, partial 83%, scene 92%).
+    // it measures (feature versions 4 and 5: 100% for the first five, partial 83%, scene 92%).
     const goals: [AlterKind, 'top1' | 'top5', number][] = [
       ['mild', 'top1', 0.9],
       ['tilt', 'top1', 0.9],

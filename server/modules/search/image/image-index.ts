@@ -579,7 +579,7 @@ export class ImageIndex {
     for (const { sl } of byCorr.slice(0, opts.globalCandidates ?? 40)) {
       if (!have.has(sl)) { cands.push(sl); have.add(sl); }
     }
-    // 2c. a view of the motif's corner: LSH on the codes of the records' corner windows (the whole
+    // 2b. a view of the motif's corner: LSH on the codes of the records' corner windows (the whole
     //     query, as sampled, in its 8 rotations/mirrors), the nearest then by the corner windows' correlation
     if (q.corners) {
       const cbest = new Map<number, number>();
@@ -589,7 +589,7 @@ export class ImageIndex {
       for (const { sl } of byCorner.slice(0, CORNER_CANDIDATES)) { cands.push(sl); have.add(sl); }
     }
     let first = this.rerank(q, cands, matches, cands.length);
-    // 2b. the look-alikes of the best so far (query expansion): see EXPAND_TOP
+    // 2c. the look-alikes of the best so far (query expansion): see EXPAND_TOP
     const extra: number[] = [];
     for (const h of first.slice(0, EXPAND_TOP)) {
       for (const sl of this.lookAlikes(this.byId.get(h.id)!, EXPAND_EACH)) if (!have.has(sl)) { have.add(sl); extra.push(sl); }
