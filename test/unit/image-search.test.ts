@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import sharp, { type Sharp } from 'sharp';
 import { renderMotif, alter, FAMILY_NAMES, type AlterKind } from '../support/motifs.js';
 import {
-  FINE_THUMB, LUMA_THUMB, THUMB, computeImageFeatures, computeQueryFeatures, featureSize, halveThumb, lumaChroma, type ImageFeatures,
+  FINE_THUMB, LUMA_THUMB, THUMB, computeImageFeatures, computeQueryFeatures, featureSize, halveThumb, luma, lumaChroma, type ImageFeatures,
 } from '../../server/modules/search/image/image-features.js';
 import { cornerQuery, cornerScore } from '../../server/modules/search/image/image-global.js';
 import { ImageIndex, decodeFeatures, exhaustiveSearch, topK } from '../../server/modules/search/image/image-index.js';
@@ -66,7 +66,7 @@ describe('image search', function () {
       assert.equal(d.thumb.length, THUMB * THUMB * 3);
       assert.deepEqual([...d.thumb], [...halveThumb(d.fine!, FINE_THUMB)]);
       // the luminance of the 32x32 thumbnail's cells is the average of the 64x64 luminance's (within rounding)
-      const y = d.luma!, lumaOf = (i: number) => 0.299 * d.fine![3 * i]! + 0.587 * d.fine![3 * i + 1]! + 0.114 * d.fine![3 * i + 2]!;
+      const y = d.luma!, lumaOf = (i: number) => luma(d.fine![3 * i]!, d.fine![3 * i + 1]!, d.fine![3 * i + 2]!);
       for (const i of [0, 100, 527, 1023]) {
         const cx = i % FINE_THUMB, cy = Math.floor(i / FINE_THUMB), o = 2 * cy * LUMA_THUMB + 2 * cx;
         assert.ok(Math.abs((y[o]! + y[o + 1]! + y[o + LUMA_THUMB]! + y[o + LUMA_THUMB + 1]!) / 4 - lumaOf(i)) < 2, `cell ${i}`);

@@ -83,15 +83,17 @@ function sampleMini(mini: Uint8Array, frac: number, deg: number, keystone?: [num
     // 3x3 supersampling: an area average like the stored thumbnail's
     const cell = (2 * half) / THUMB / 3;
     for (let sy = -1; sy <= 1; sy++) for (let sx = -1; sx <= 1; sx++) {
-      let qx = px + c * sx * cell - s * sy * cell, qy = py + s * sx * cell + c * sy * cell;
-      qx = Math.max(0, Math.min(n - 1.001, qx)); qy = Math.max(0, Math.min(n - 1.001, qy));
-      const x0 = qx | 0, y0 = qy | 0, fx = qx - x0, fy = qy - y0, o = (y0 * n + x0) * 3;
-      for (let ch = 0; ch < 3; ch++) {
-        out[(y * THUMB + x) * 3 + ch]! += ((mini[o + ch]! * (1 - fx) + mini[o + 3 + ch]! * fx) * (1 - fy) + (mini[o + n * 3 + ch]! * (1 - fx) + mini[o + n * 3 + 3 + ch]! * fx) * fy) / 9;
-      }
+      addBilinear(mini, n, px + c * sx * cell - s * sy * cell, py + s * sx * cell + c * sy * cell, 9, out, (y * THUMB + x) * 3);
     }
   }
   return out;
+}
+
+/** Adds the bilinear sample at (u, v) of a side x side RGB square (clamped inside it), divided by `div`, to out[k..k+2]. */
+function addBilinear(t: Uint8Array, side: number, u: number, v: number, div: number, out: Float32Array, k: number): void {
+  const qx = Math.max(0, Math.min(side - 1.001, u)), qy = Math.max(0, Math.min(side - 1.001, v));
+  const x0 = qx | 0, y0 = qy | 0, fx = qx - x0, fy = qy - y0, o = (y0 * side + x0) * 3, o2 = o + side * 3;
+  for (let ch = 0; ch < 3; ch++) out[k + ch]! += ((t[o + ch]! * (1 - fx) + t[o + 3 + ch]! * fx) * (1 - fy) + (t[o2 + ch]! * (1 - fx) + t[o2 + 3 + ch]! * fx) * fy) / div;
 }
 
 /** Where a query variant's thumbnail was sampled from: a centred square of side `frac`, turned by `deg`, maybe keystoned. */
@@ -314,13 +316,9 @@ export function cornerCodes(t: Uint8Array, side: number): Uint32Array[] {
 
 /** A square of `frac` of the side at corner c of a square RGB thumbnail, resampled to THUMB x THUMB (2x2 bilinear samples a cell). */
 function windowCells(t: Uint8Array, side: number, frac: number, c: number): Float32Array {
-  const out = new Float32Array(THUMB * THUMB * 3), wl = frac * side, x0 = c & 1 ? side - wl : 0, y0 = c & 2 ? side - wl : 0, hi = side - 1.001;
+  const out = new Float32Array(THUMB * THUMB * 3), wl = frac * side, x0 = c & 1 ? side - wl : 0, y0 = c & 2 ? side - wl : 0;
   for (let y = 0; y < THUMB; y++) for (let x = 0; x < THUMB; x++) for (let sy = 0; sy < 2; sy++) for (let sx = 0; sx < 2; sx++) {
-    const u = Math.min(hi, Math.max(0, x0 + ((x + (sx + 0.5) / 2) / THUMB) * wl - 0.5)), v = Math.min(hi, Math.max(0, y0 + ((y + (sy + 0.5) / 2) / THUMB) * wl - 0.5));
-    const xi = u | 0, yi = v | 0, ax = u - xi, ay = v - yi, o = (yi * side + xi) * 3, o2 = o + side * 3;
-    for (let ch = 0; ch < 3; ch++) {
-      out[(y * THUMB + x) * 3 + ch]! += ((t[o + ch]! * (1 - ax) + t[o + 3 + ch]! * ax) * (1 - ay) + (t[o2 + ch]! * (1 - ax) + t[o2 + 3 + ch]! * ax) * ay) / 4;
-    }
+    addBilinear(t, side, x0 + ((x + (sx + 0.5) / 2) / THUMB) * wl - 0.5, y0 + ((y + (sy + 0.5) / 2) / THUMB) * wl - 0.5, 4, out, (y * THUMB + x) * 3);
   }
   return out;
 }

@@ -570,8 +570,8 @@ export class ImageIndex {
     }
     for (const sl of voted) { votes[2 * sl] = 0; votes[2 * sl + 1] = 0; wgc[sl] = 0; }
     // 2. global retrieval: LSH on the thumbnail codes of every query variant
-    const gbest = new Map<number, number>();
-    for (const v of q.probes) this.global.neighbours(globalCode(q.pooled[v]!), gbest);
+    const gbest = new Map<number, number>(), codes = q.pooled.map(globalCode);
+    for (const v of q.probes) this.global.neighbours(codes[v]!, gbest);
     // the nearest codes, then the best of those by the thumbnail correlation itself
     const have = inCands;
     const near = [...gbest.entries()].filter(([sl]) => this.slots[sl]!.alive).sort((a, b) => a[1] - b[1]).slice(0, GLOBAL_PRESELECT);
@@ -583,7 +583,7 @@ export class ImageIndex {
     //     query, as sampled, in its 8 rotations/mirrors), the nearest then by the corner windows' correlation
     if (q.corners) {
       const cbest = new Map<number, number>();
-      for (let d = 0; d < 8; d++) this.cornerCodes.neighbours(globalCode(q.pooled[d]!), cbest);
+      for (let d = 0; d < 8; d++) this.cornerCodes.neighbours(codes[d]!, cbest);
       const nearC = [...cbest.entries()].filter(([sl]) => this.slots[sl]!.alive && !have.has(sl)).sort((a, b) => a[1] - b[1]).slice(0, CORNER_PRESELECT);
       const byCorner = nearC.map(([sl]) => ({ sl, c: this.cornerOf(q, sl)!.score })).sort((a, b) => b.c - a.c);
       for (const { sl } of byCorner.slice(0, CORNER_CANDIDATES)) { cands.push(sl); have.add(sl); }
