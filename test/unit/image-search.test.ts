@@ -19,7 +19,7 @@ import { renderMotif, alter, FAMILY_NAMES, type AlterKind } from '../support/mot
 import {
   FINE_THUMB, LUMA_THUMB, THUMB, computeImageFeatures, computeQueryFeatures, featureSize, halveThumb, luma, lumaChroma, type ImageFeatures,
 } from '../../server/modules/search/image/image-features.js';
-import { cornerQuery, cornerScore } from '../../server/modules/search/image/image-global.js';
+import { cornerQuery, cornerScore, regionScore } from '../../server/modules/search/image/image-global.js';
 import { ImageIndex, decodeFeatures, exhaustiveSearch, topK } from '../../server/modules/search/image/image-index.js';
 import { chromaCorr, combineScore, singleHue } from '../../server/modules/search/image/image-verify.js';
 
@@ -397,7 +397,43 @@ describe('image search', function () {
         }
         const got = cornerScore(cq, thumb).score;
         assert.ok(Math.abs(got - ref) < 1e-4, `grey ${grey}, record ${j}: ${got} vs ${ref}`);
+        // and the scan of every position (of each width, the height nearest the view's shape)
+        let any = -1;
+        for (const { kw, kh, views } of cq.scan) for (let y0 = 0; y0 + kh <= FINE_THUMB; y0++) for (let x0 = 0; x0 + kw <= FINE_THUMB; x0++) {
+          const n = kw * kh, w = new Float64Array(n * 3);
+          for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) {
+            const o = ((y0 + y) * FINE_THUMB + x0 + x) * 3;
+            w[(y * kw + x) * 3 + ch] = grey ? luma(thumb[o]!, thumb[o + 1]!, thumb[o + 2]!) : thumb[o + ch]!;
+          }
+          for (let ch = 0; ch < 3; ch++) { let m = 0; for (let k = 0; k < n; k++) m += w[k * 3 + ch]!; for (let k = 0; k < n; k++) w[k * 3 + ch]! -= m / n; }
+          const norm = Math.sqrt(w.reduce((a, v) => a + v * v, 0)) + 8 * Math.sqrt(n);
+          for (const v of views) any = Math.max(any, v.reduce((a, x, k) => a + x * w[k]!, 0) / norm);
+        }
+        const gotAny = cornerScore(cq, thumb, { anywhere: true }).score;
+        assert.ok(Math.abs(gotAny - any) < 1e-4, `anywhere, grey ${grey}, record ${j}: ${gotAny} vs ${any}`);
       }
+    });
+
+    it('finds a view of a region away from the corners by its best window anywhere', async () => {
+      // the middle of a motif (40% of it, a quarter in from two sides), turned: no corner window
+      // looks like it; the scan of every position finds where it was cut from, and how it was turned
+      let first = 0, corners = 0;
+      const recs = features.map(decodeFeatures);
+      for (let k = 0; k < 10; k++) {
+        const meta = await sharp(originals[k]!).metadata(), W = meta.width!, H = meta.height!;
+        const crop = await sharp(originals[k]!).extract({ left: Math.round(W * 0.3), top: Math.round(H * 0.25), width: Math.round(W * 0.4), height: Math.round(H * 0.36) }).rotate(90 * (k % 4)).jpeg({ quality: 80 }).toBuffer();
+        const q = await computeQueryFeatures(crop), mini = new Uint8Array(Buffer.from(q.t!, 'base64')), a = q.w / q.h;
+        const scan = cornerQuery(mini, a, THUMB, true), fine = cornerQuery(mini, a, FINE_THUMB, false), finest = cornerQuery(mini, a, LUMA_THUMB, false);
+        const part = recs.map((r) => regionScore(scan, r.thumb, fine, r.fine!, { cq: finest, luma: r.luma! }));
+        const corner = recs.map((r) => cornerScore(fine, r.fine!).score);
+        if (part.every((m, j) => j === k || m.score < part[k]!.score)) first++;
+        if (corner.every((v, j) => j === k || v < corner[k]!)) corners++;
+        // the window found is the crop's size (its place may be another: the motifs are symmetric, some periodic)
+        const m = part[k]!, near = (v: number, want: number) => Math.abs(v - want) <= 3;
+        if (m.score > 0.6) assert.ok(near(m.kw, 0.4 * m.side) && near(m.kh, 0.36 * m.side), `motif ${k}: ${JSON.stringify(m)}`);
+      }
+      console.log(`      own region first among ${recs.length} motifs: ${first} of 10 by a window anywhere, ${corners} by the corner windows`);
+      assert.ok(first >= 6 && first > corners + 3, `anywhere ${first}, corners ${corners}`); // measured 7 and 1
     });
 
     it('also compares the look-alikes of its best candidates (query expansion)', async () => {

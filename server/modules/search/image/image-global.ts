@@ -244,6 +244,8 @@ export interface CornerQuery {
   side: number;
   grey: boolean;
   shapes: { kw: number; kh: number; views: Float32Array[]; ds: number[] }[];
+  /** the shapes for a scan of every position: of each width, the height nearest the view's shape (per rotation) */
+  scan: CornerQuery['shapes'];
 }
 
 /** Zero-mean cells per channel (luminance only with `grey`), scaled to unit norm plus a floor. */
@@ -295,7 +297,16 @@ export function cornerQuery(mini: Uint8Array, aspect: number, side: number, grey
     }
     if (views.length) shapes.push({ kw, kh, views, ds });
   }
-  return { side, grey, shapes };
+  const scan: CornerQuery['shapes'] = [];
+  for (const kw of new Set(shapes.map((sh) => sh.kw))) for (let d = 0; d < 8; d++) {
+    const a = d & 1 ? 1 / aspect : aspect, off = (sh: CornerQuery['shapes'][number]) => Math.abs(Math.log(kw / sh.kh / a));
+    let best: CornerQuery['shapes'][number] | undefined;
+    for (const sh of shapes) if (sh.kw === kw && sh.ds.includes(d) && (!best || off(sh) < off(best))) best = sh;
+    if (!best) continue;
+    const got = scan.find((sh) => sh.kw === kw && sh.kh === best.kh) ?? scan[scan.push({ kw, kh: best.kh, views: [], ds: [] }) - 1]!;
+    got.views.push(best.views[best.ds.indexOf(d)]!); got.ds.push(d);
+  }
+  return { side, grey, shapes, scan };
 }
 
 /**
@@ -331,58 +342,92 @@ export interface CornerMatch { score: number; x0: number; y0: number; kw: number
 // channel, their dot product with the raw window is the one with the normalised window.
 let CELLS = new Float32Array(0), SAT = new Float64Array(0);
 
+/** Which windows a scan compares. */
+export interface WindowScan {
+  /** windows at every position (a view of some region of the motif), not only the 4 corners */
+  anywhere?: boolean;
+  /** only these pairs: corner x 8 + dihedral transform (corners), or dihedral transforms (anywhere) */
+  only?: number[];
+  /** the best match of each pair (32 for the corners, 8 anywhere) is written there */
+  per?: CornerMatch[];
+  /** only the window shapes within `r` cells of kw x kh */
+  near?: { kw: number; kh: number; r: number };
+  /** anywhere: only the positions within `r` cells of (x0, y0) */
+  at?: { x0: number; y0: number; r: number };
+}
+
 /**
- * Best correlation of the query's views with the corner windows of a stored thumbnail (of
- * cq.side cells a side), and where; the correlation is normaliseCells' (the same floor). With
- * `only`, just the (corner, view) pairs listed (corner x 8 + dihedral transform); with
- * `perPair`, the best of each pair is written there; with `near`, only the window shapes within
- * `r` cells of kw x kh.
+ * Best correlation of the query's views with windows of a stored thumbnail (of cq.side cells a
+ * side), and where; the correlation is normaliseCells' (the same floor). By default the corner
+ * windows; see WindowScan for the others.
  */
-export function cornerScore(cq: CornerQuery, thumb: Uint8Array, only?: number[], perPair?: Float32Array, near?: { kw: number; kh: number; r: number }): CornerMatch {
-  const N = cq.side, M = N + 1, best: CornerMatch = { score: -1, x0: 0, y0: 0, kw: 0, kh: 0, d: 0, side: N };
+export function cornerScore(cq: CornerQuery, thumb: Uint8Array, scan: WindowScan = {}): CornerMatch {
+  // grey: one channel of luminance (the views' three channels are equal: a third of the work)
+  const N = cq.side, M = N + 1, C = cq.grey ? 1 : 3, S = C + 1, best = noMatch(N);
   if (CELLS.length < N * N * 3) CELLS = new Float32Array(N * N * 3);
   if (SAT.length < M * M * 4) SAT = new Float64Array(M * M * 4);
   const T = CELLS;
   for (let i = 0; i < N * N; i++) {
     const o = i * 3;
-    if (cq.grey) T[o] = T[o + 1] = T[o + 2] = luma(thumb[o]!, thumb[o + 1]!, thumb[o + 2]!);
+    if (cq.grey) T[i] = luma(thumb[o]!, thumb[o + 1]!, thumb[o + 2]!);
     else { T[o] = thumb[o]!; T[o + 1] = thumb[o + 1]!; T[o + 2] = thumb[o + 2]!; }
   }
-  SAT.fill(0, 0, M * M * 4);
+  SAT.fill(0, 0, M * M * S);
   for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
-    const o = ((y + 1) * M + x + 1) * 4, t = (y * N + x) * 3;
+    const o = ((y + 1) * M + x + 1) * S, t = (y * N + x) * C;
     let sq = 0;
-    for (let c = 0; c < 4; c++) {
-      const v = c < 3 ? T[t + c]! : sq;
-      if (c < 3) sq += v * v;
-      SAT[o + c] = v + SAT[o - 4 + c]! + SAT[o - 4 * M + c]! - SAT[o - 4 * M - 4 + c]!;
+    for (let c = 0; c < S; c++) {
+      const v = c < C ? T[t + c]! : sq;
+      if (c < C) sq += v * v;
+      SAT[o + c] = v + SAT[o - S + c]! + SAT[o - S * M + c]! - SAT[o - S * M - S + c]!;
     }
   }
   const rect = (x0: number, y0: number, kw: number, kh: number, c: number) =>
-    SAT[((y0 + kh) * M + x0 + kw) * 4 + c]! - SAT[(y0 * M + x0 + kw) * 4 + c]! - SAT[((y0 + kh) * M + x0) * 4 + c]! + SAT[(y0 * M + x0) * 4 + c]!;
-  const shapes = near ? cq.shapes.filter((sh) => Math.abs(sh.kw - near.kw) <= near.r && Math.abs(sh.kh - near.kh) <= near.r) : cq.shapes;
-  for (const { kw, kh, views, ds } of shapes) for (let c = 0; c < 4; c++) {
-    if (only && !only.some((p) => p >> 3 === c)) continue;
-    const x0 = c & 1 ? N - kw : 0, y0 = c & 2 ? N - kh : 0, n = kw * kh, row = kw * 3;
-    let ss = rect(x0, y0, kw, kh, 3);
-    for (let ch = 0; ch < 3; ch++) { const m = rect(x0, y0, kw, kh, ch); ss -= (m * m) / n; }
-    const norm = Math.sqrt(Math.max(0, ss)) + 8 * Math.sqrt(n); // normaliseCells' floor
+    SAT[((y0 + kh) * M + x0 + kw) * S + c]! - SAT[(y0 * M + x0 + kw) * S + c]! - SAT[((y0 + kh) * M + x0) * S + c]! + SAT[(y0 * M + x0) * S + c]!;
+  const { anywhere, only, per, near, at } = scan;
+  const all = anywhere && !near ? cq.scan : cq.shapes;
+  const shapes = near ? all.filter((sh) => Math.abs(sh.kw - near.kw) <= near.r && Math.abs(sh.kh - near.kh) <= near.r) : all;
+  const window = (kw: number, kh: number, views: Float32Array[], ds: number[], x0: number, y0: number, c: number) => {
+    const n = kw * kh;
+    let ss = rect(x0, y0, kw, kh, C);
+    for (let ch = 0; ch < C; ch++) { const m = rect(x0, y0, kw, kh, ch); ss -= (m * m) / n; }
+    const norm = Math.sqrt(Math.max(0, (ss * 3) / C)) + 8 * Math.sqrt(n); // normaliseCells' floor
     for (let i = 0; i < views.length; i++) {
-      const pair = c * 8 + ds[i]!;
+      const pair = anywhere ? ds[i]! : c * 8 + ds[i]!;
       if (only && !only.includes(pair)) continue;
       const v = views[i]!;
       let s = 0;
-      for (let y = 0; y < kh; y++) {
-        const to = ((y0 + y) * N + x0) * 3, vo = y * row;
-        for (let k = 0; k < row; k++) s += v[vo + k]! * T[to + k]!;
+      if (C === 3) {
+        for (let y = 0; y < kh; y++) {
+          const to = ((y0 + y) * N + x0) * 3, vo = y * kw * 3;
+          for (let k = 0; k < kw * 3; k++) s += v[vo + k]! * T[to + k]!;
+        }
+      } else {
+        for (let y = 0; y < kh; y++) {
+          const to = (y0 + y) * N + x0, vo = y * kw;
+          for (let k = 0; k < kw; k++) s += v[(vo + k) * 3]! * T[to + k]!;
+        }
+        s *= 3;
       }
       s /= norm;
-      if (perPair && s > perPair[pair]!) perPair[pair] = s;
-      if (s > best.score) { best.score = s; best.x0 = x0; best.y0 = y0; best.kw = kw; best.kh = kh; best.d = ds[i]!; }
+      const pp = per?.[pair];
+      if (pp && s > pp.score) Object.assign(pp, { score: s, x0, y0, kw, kh, d: ds[i]! });
+      if (s > best.score) Object.assign(best, { score: s, x0, y0, kw, kh, d: ds[i]! });
     }
+  };
+  for (const { kw, kh, views, ds } of shapes) {
+    if (!anywhere) {
+      for (let c = 0; c < 4; c++) if (!only || only.some((p) => p >> 3 === c)) window(kw, kh, views, ds, c & 1 ? N - kw : 0, c & 2 ? N - kh : 0, c);
+      continue;
+    }
+    const xa = at ? Math.max(0, at.x0 - at.r) : 0, xb = Math.min(N - kw, at ? at.x0 + at.r : N);
+    const ya = at ? Math.max(0, at.y0 - at.r) : 0, yb = Math.min(N - kh, at ? at.y0 + at.r : N);
+    for (let y0 = ya; y0 <= yb; y0++) for (let x0 = xa; x0 <= xb; x0++) window(kw, kh, views, ds, x0, y0, 0);
   }
   return best;
 }
+
+function noMatch(side: number): CornerMatch { return { score: -1, x0: 0, y0: 0, kw: 0, kh: 0, d: 0, side }; }
 
 /**
  * The corner-window match on a 32x32 thumbnail (and a 64x64 luminance one), its cost bounded:
@@ -397,15 +442,39 @@ export function cornerScore(cq: CornerQuery, thumb: Uint8Array, only?: number[],
  * without the 64x64 windows).
  */
 export function fineCornerScore(coarse: CornerQuery, thumb: Uint8Array, fine: CornerQuery, fineThumb: Uint8Array, finest?: { cq: CornerQuery; luma: Uint8Array }): CornerMatch {
-  const perPair = new Float32Array(32).fill(-2);
-  cornerScore(coarse, thumb, undefined, perPair);
-  const pairs = [...perPair.keys()].sort((a, b) => perPair[b]! - perPair[a]! || a - b).slice(0, CORNER_PAIRS);
-  const m = cornerScore(fine, fineThumb, pairs);
+  const per = Array.from({ length: 32 }, () => noMatch(coarse.side));
+  cornerScore(coarse, thumb, { per });
+  const pairs = [...per.keys()].sort((a, b) => per[b]!.score - per[a]!.score || a - b).slice(0, CORNER_PAIRS);
+  const m = cornerScore(fine, fineThumb, { only: pairs });
   if (!finest || m.score < FINEST_MIN) return m;
   const k = finest.cq.side / fine.side;
-  const m2 = cornerScore(finest.cq, lumaChroma(finest.luma, finest.cq.side, fineThumb, FINEST_CELLS), pairs, undefined, { kw: m.kw * k, kh: m.kh * k, r: FINEST_R });
+  const m2 = cornerScore(finest.cq, lumaChroma(finest.luma, finest.cq.side, fineThumb, FINEST_CELLS), { only: pairs, near: { kw: m.kw * k, kh: m.kh * k, r: FINEST_R } });
   return m2.kw ? m2 : m;
 }
+
+/**
+ * A view of some region of the motif, not a corner (a few tiles of a zellige panel): the best
+ * window anywhere, coarse to fine. Every position at 16x16 in luminance (`coarse`, grey: which
+ * window and turned how; as good as in colour on 140 partial views, a third of the work), of
+ * each width the height nearest the view's shape; the REGION_POSES best rotations/mirrors there,
+ * each refined at 32x32 around its best window (REGION_R cells of position and shape); then the
+ * best at 64x64 the same way when it reaches FINEST_MIN.
+ */
+export function regionScore(coarse: CornerQuery, thumb: Uint8Array, fine: CornerQuery, fineThumb: Uint8Array, finest?: { cq: CornerQuery; luma: Uint8Array }): CornerMatch {
+  const per = Array.from({ length: 8 }, () => noMatch(coarse.side));
+  cornerScore(coarse, thumb, { anywhere: true, per });
+  let m = noMatch(fine.side);
+  const up = (c: CornerMatch, k: number, r: number): WindowScan => ({ anywhere: true, only: [c.d], near: { kw: c.kw * k, kh: c.kh * k, r }, at: { x0: c.x0 * k, y0: c.y0 * k, r } });
+  for (const c of [...per].sort((a, b) => b.score - a.score).slice(0, REGION_POSES)) {
+    if (!c.kw) continue;
+    const f = cornerScore(fine, fineThumb, up(c, fine.side / coarse.side, REGION_R));
+    if (f.score > m.score) m = f;
+  }
+  if (!finest || m.score < FINEST_MIN || !m.kw) return m;
+  const m2 = cornerScore(finest.cq, lumaChroma(finest.luma, finest.cq.side, fineThumb, FINEST_CELLS), up(m, finest.cq.side / fine.side, REGION_R));
+  return m2.kw ? m2 : m;
+}
+const REGION_POSES = 3, REGION_R = 2;
 const CORNER_PAIRS = 4, FINEST_R = 4, FINEST_MIN = 0.6;
 const FINEST_CELLS = new Uint8Array(LUMA_THUMB * LUMA_THUMB * 3);
 
