@@ -2,7 +2,7 @@
 // compared over the 8 rotations/mirrors and, on the query side, over scales, small angles and
 // keystones (a photo taken at a slant); and its 128-bit LSH code for retrieval. Also the
 // corner windows: a view of the motif's corner compared with the stored thumbnails' corners,
-// and retrieved by the codes of those corners.
+// and retrieved by the codes of those corners; and the windows anywhere, for a view of a region.
 import { LUMA_THUMB, QTHUMB, THUMB, luma, lumaChroma } from './image-features.js';
 
 /** What a query brings to the thumbnail comparison. */
@@ -334,7 +334,7 @@ function windowCells(t: Uint8Array, side: number, frac: number, c: number): Floa
   return out;
 }
 
-/** Where the query matched a corner window best: the window (cells of a `side` x `side` stored thumbnail) and the view's dihedral transform. */
+/** Where the query matched a (corner or other) window best: the window (cells of a `side` x `side` stored thumbnail) and the view's dihedral transform. */
 export interface CornerMatch { score: number; x0: number; y0: number; kw: number; kh: number; d: number; side: number }
 
 // The stored thumbnail's cells as compared, and their summed-area tables (each channel, and the
