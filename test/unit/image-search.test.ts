@@ -492,7 +492,7 @@ describe('image search', function () {
       ['photo', 'top1', 0.9],
       ['scene_box', 'top1', 0.9],
       ['slant', 'top5', 0.9],
-      ['partial', 'top5', 0.8],
+      ['partial', 'top5', 0.9],
       ['scene', 'top5', 0.9],
     ];
     for (const [kind, measure, min] of goals) {
