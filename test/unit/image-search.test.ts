@@ -417,7 +417,7 @@ describe('image search', function () {
     it('finds a view of a region away from the corners by its best window anywhere', async () => {
       // the middle of a motif (40% of it, a quarter in from two sides), turned: no corner window
       // looks like it; the scan of every position finds where it was cut from, and how it was turned
-      let first = 0, corners = 0, searched = 0;
+      let first = 0, corners = 0, searched = 0, scanned = 0;
       const recs = features.map(decodeFeatures);
       for (let k = 0; k < 10; k++) {
         const meta = await sharp(originals[k]!).metadata(), W = meta.width!, H = meta.height!;
@@ -428,14 +428,21 @@ describe('image search', function () {
         const corner = recs.map((r) => cornerScore(fine, r.fine!).score);
         if (part.every((m, j) => j === k || m.score < part[k]!.score)) first++;
         if (corner.every((v, j) => j === k || v < corner[k]!)) corners++;
-        if (index.query(q, { limit: 5 }).some((h) => h.id === `m${k}`)) searched++;
+        const hits = index.query(q, { limit: 5 });
+        if (hits.some((h) => h.id === `m${k}`)) searched++;
+        if (hits.some((h) => h.part !== undefined)) scanned++;
         // the window found is the crop's size (its place may be another: the motifs are symmetric, some periodic)
         const m = part[k]!, near = (v: number, want: number) => Math.abs(v - want) <= 3;
         if (m.score > 0.6) assert.ok(near(m.kw, 0.4 * m.side) && near(m.kh, 0.36 * m.side), `motif ${k}: ${JSON.stringify(m)}`);
       }
-      console.log(`      own region first among ${recs.length} motifs: ${first} of 10 by a window anywhere, ${corners} by the corner windows; the search: ${searched} in the top 5`);
+      console.log(`      own region first among ${recs.length} motifs: ${first} of 10 by a window anywhere, ${corners} by the corner windows; the search: ${searched} in the top 5, ${scanned} compared by windows anywhere`);
       assert.ok(first >= 6 && first > corners + 3, `anywhere ${first}, corners ${corners}`); // measured 7 and 1
       assert.ok(searched >= 9, `the search found ${searched} of 10 in the top 5`); // measured 10 (8 without the windows anywhere)
+      assert.ok(scanned >= 8, `${scanned} views compared by windows anywhere`); // measured 10
+      // a query that a record matches as a whole is not scanned for windows (their cost is spared)
+      const whole = index.query(await computeQueryFeatures(originals[5]!), { limit: 5 });
+      assert.equal(whole[0]?.id, 'm5');
+      assert.ok(whole.every((h) => h.part === undefined), 'no window anywhere compared for a whole view');
     });
 
     it('also compares the look-alikes of its best candidates (query expansion)', async () => {
