@@ -384,22 +384,7 @@ describe('image search', function () {
       for (const grey of [false, true]) for (const j of [2, 3, 40]) {
         const cq = cornerQuery(mini, q.w / q.h, FINE_THUMB, grey), thumb = decodeFeatures(features[j]!).fine!;
         // the reference: each window's cells copied, made zero-mean per channel, scaled by their norm plus the floor
-        let ref = -1;
-        for (const { kw, kh, views } of cq.shapes) for (let c = 0; c < 4; c++) {
-          const x0 = c & 1 ? FINE_THUMB - kw : 0, y0 = c & 2 ? FINE_THUMB - kh : 0, n = kw * kh, w = new Float64Array(n * 3);
-          for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) {
-            const o = ((y0 + y) * FINE_THUMB + x0 + x) * 3;
-            w[(y * kw + x) * 3 + ch] = grey ? 0.299 * thumb[o]! + 0.587 * thumb[o + 1]! + 0.114 * thumb[o + 2]! : thumb[o + ch]!;
-          }
-          for (let ch = 0; ch < 3; ch++) { let m = 0; for (let k = 0; k < n; k++) m += w[k * 3 + ch]!; for (let k = 0; k < n; k++) w[k * 3 + ch]! -= m / n; }
-          const norm = Math.sqrt(w.reduce((a, v) => a + v * v, 0)) + 8 * Math.sqrt(n);
-          for (const v of views) ref = Math.max(ref, v.reduce((a, x, k) => a + x * w[k]!, 0) / norm);
-        }
-        const got = cornerScore(cq, thumb).score;
-        assert.ok(Math.abs(got - ref) < 1e-4, `grey ${grey}, record ${j}: ${got} vs ${ref}`);
-        // and the scan of every position (of each width, the height nearest the view's shape)
-        let any = -1;
-        for (const { kw, kh, views } of cq.scan) for (let y0 = 0; y0 + kh <= FINE_THUMB; y0++) for (let x0 = 0; x0 + kw <= FINE_THUMB; x0++) {
+        const reference = (kw: number, kh: number, views: Float32Array[], x0: number, y0: number) => {
           const n = kw * kh, w = new Float64Array(n * 3);
           for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let ch = 0; ch < 3; ch++) {
             const o = ((y0 + y) * FINE_THUMB + x0 + x) * 3;
@@ -407,8 +392,15 @@ describe('image search', function () {
           }
           for (let ch = 0; ch < 3; ch++) { let m = 0; for (let k = 0; k < n; k++) m += w[k * 3 + ch]!; for (let k = 0; k < n; k++) w[k * 3 + ch]! -= m / n; }
           const norm = Math.sqrt(w.reduce((a, v) => a + v * v, 0)) + 8 * Math.sqrt(n);
-          for (const v of views) any = Math.max(any, v.reduce((a, x, k) => a + x * w[k]!, 0) / norm);
-        }
+          return Math.max(...views.map((v) => v.reduce((a, x, k) => a + x * w[k]!, 0) / norm));
+        };
+        let ref = -1;
+        for (const { kw, kh, views } of cq.shapes) for (let c = 0; c < 4; c++) ref = Math.max(ref, reference(kw, kh, views, c & 1 ? FINE_THUMB - kw : 0, c & 2 ? FINE_THUMB - kh : 0));
+        const got = cornerScore(cq, thumb).score;
+        assert.ok(Math.abs(got - ref) < 1e-4, `grey ${grey}, record ${j}: ${got} vs ${ref}`);
+        // and the scan of every position (of each width, the height nearest the view's shape)
+        let any = -1;
+        for (const { kw, kh, views } of cq.scan) for (let y0 = 0; y0 + kh <= FINE_THUMB; y0++) for (let x0 = 0; x0 + kw <= FINE_THUMB; x0++) any = Math.max(any, reference(kw, kh, views, x0, y0));
         const gotAny = cornerScore(cq, thumb, { anywhere: true }).score;
         assert.ok(Math.abs(gotAny - any) < 1e-4, `anywhere, grey ${grey}, record ${j}: ${gotAny} vs ${any}`);
       }

@@ -740,7 +740,9 @@ export class ImageIndex {
     if (c === undefined) {
       const s = this.slots[slot]!;
       if (!s.fine) return undefined;
-      const { scan, fine, finest } = q.corners;
+      const { fine, finest } = q.corners;
+      // the 16x16 views in luminance, built on first use (a grey query's coarse ones are those)
+      const scan = (q.corners.scan ??= q.grey ? q.corners.coarse : cornerQuery(q.mini!, q.w / q.h, THUMB, true));
       q.regionScores.set(slot, (c = regionScore(scan, s.thumb, fine, s.fine, s.luma && { cq: finest, luma: s.luma })));
     }
     return c;
@@ -841,8 +843,8 @@ interface PreparedQuery extends DecodedFeatures {
   regionScores: Map<number, CornerMatch>;
   /** set by the first ranking: some record matches the query as a whole (no window anywhere is compared) */
   whole?: boolean;
-  /** the query's views for the corner-window comparison (when it has a miniature), for 64x64, 32x32 and 16x16 stored thumbnails; `scan`: 16x16 in luminance, for the scan of every position (regionScore) */
-  corners?: { finest: CornerQuery; fine: CornerQuery; coarse: CornerQuery; scan: CornerQuery };
+  /** the query's views for the corner-window comparison (when it has a miniature), for 64x64, 32x32 and 16x16 stored thumbnails; `scan`: 16x16 in luminance, for the scan of every position (regionScore; built by regionOf) */
+  corners?: { finest: CornerQuery; fine: CornerQuery; coarse: CornerQuery; scan?: CornerQuery };
   /** the query has one hue or none (singleHue): its descriptors' colour bits count for little (cap), its hues are not compared */
   grey: boolean;
   /** the most the descriptors' colour bits (their last word) add to a distance */
@@ -862,7 +864,7 @@ function prepareQuery(features: ImageFeatures | DecodedFeatures): PreparedQuery 
   }
   const probes = qthumbs.map((_, i) => i);
   const grey = singleHue(f.mini ?? f.thumb);
-  return { ...f, grey, cap: grey ? MATCH_DIST - GREY_MATCH_DIST : 32, qthumbs, ...(bases ? { bases } : {}), pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), regionScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: { finest: cornerQuery(f.mini, f.w / f.h, LUMA_THUMB, grey), fine: cornerQuery(f.mini, f.w / f.h, FINE_THUMB, grey), coarse: cornerQuery(f.mini, f.w / f.h, THUMB, grey), scan: cornerQuery(f.mini, f.w / f.h, THUMB, true) } } : {}) };
+  return { ...f, grey, cap: grey ? MATCH_DIST - GREY_MATCH_DIST : 32, qthumbs, ...(bases ? { bases } : {}), pooled: qthumbs.map(pool), probes, thumbScores: new Map(), cornerScores: new Map(), regionScores: new Map(), ...(mgeom ? { mgeom } : {}), ...(f.mini ? { corners: { finest: cornerQuery(f.mini, f.w / f.h, LUMA_THUMB, grey), fine: cornerQuery(f.mini, f.w / f.h, FINE_THUMB, grey), coarse: cornerQuery(f.mini, f.w / f.h, THUMB, grey) } } : {}) };
 }
 
 /**
